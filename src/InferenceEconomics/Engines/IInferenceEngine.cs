@@ -1,0 +1,65 @@
+using InferenceEconomics.Models;
+using InferenceEconomics.Results;
+
+namespace InferenceEconomics.Engines;
+
+/// <summary>
+/// Runs a loaded model for benchmark repetitions. One engine instance holds one loaded model
+/// (session) and serves every scenario of a sweep. Implementations: GenAiEngine (ORT GenAI),
+/// OrtEngine (plain ONNX Runtime, CPU or CUDA EP).
+/// </summary>
+public interface IInferenceEngine : IDisposable
+{
+    EngineInfo Info { get; }
+
+    /// <summary>
+    /// One repetition: prefill the B x P prompt, then decode to exactly G tokens per sequence
+    /// (G-1 decode model runs). Timestamps are Stopwatch ticks; each is taken after the step's
+    /// result is on the host (METRICS.md). Throws <see cref="ScenarioFailedException"/> when the
+    /// scenario cannot run (context length, out of memory): the sweep records it and goes on.
+    /// </summary>
+    RepetitionTimestamps Run(GenerationRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// What to generate. <see cref="PromptIds"/> is row-major B x P; <see cref="CaptureTokens"/> asks the
+/// engine to return the generated ids (parity tests) — off while measuring.
+/// </summary>
+public sealed record GenerationRequest(int BatchSize, int PromptTokens, int GenTokens, int[] PromptIds, bool CaptureTokens = false)
+{
+    public int TotalLength => PromptTokens + GenTokens;
+}
+
+/// <summary>Raw Stopwatch timestamps of one repetition.</summary>
+public sealed class RepetitionTimestamps
+{
+    public required long PrefillStart { get; init; }
+    /// <summary>End of the prompt forward pass (logits ready).</summary>
+    public required long PrefillEnd { get; init; }
+    /// <summary>End of first-token selection (TTFT edge).</summary>
+    public required long FirstTokenEnd { get; init; }
+    /// <summary>End timestamp of each later decode step, i = 1..G-1.</summary>
+    public required long[] StepEnds { get; init; }
+    /// <summary>Generated ids per sequence [B][G] when requested, else null.</summary>
+    public int[][]? GeneratedIds { get; init; }
+}
+
+/// <summary>The scenario cannot run on this model/machine; the reason goes into the result.</summary>
+public sealed class ScenarioFailedException(string reason, Exception? inner = null) : Exception(reason, inner);
+
+/// <summary>Which engine and where.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>auto | genai | ort</summary>
+    public string Engine { get; init; } = "auto";
+    /// <summary>cpu | cuda | cuda:N</summary>
+    public string Device { get; init; } = "cpu";
+    public int? IntraOpThreads { get; init; }
+    public bool CudaGraph { get; init; }
+}
+
+/// <summary>Creates the engine for a resolved model. The CLI and tests go through this.</summary>
+public interface IEngineFactory
+{
+    IInferenceEngine Create(ResolvedModel model, EngineOptions options);
+}

@@ -1,0 +1,85 @@
+using System.Text;
+using System.Text.Json;
+
+namespace InferenceEconomics.Results;
+
+/// <summary>
+/// Result files on disk. Every write goes to a temp file in the same folder, is flushed, then
+/// renamed over the target, so a reader never sees a partial document (an interrupted write
+/// leaves at most a *.tmp file, which readers ignore).
+/// </summary>
+public static class ResultStore
+{
+    public const string ResultFileName = "result.json";
+
+    /// <summary>results/&lt;utc-time&gt;_&lt;host&gt;_&lt;model&gt;/ — sortable by time, safe file name characters only.</summary>
+    public static string RunFolderName(DateTimeOffset startedUtc, string host, string model) =>
+        $"{startedUtc.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}_{Sanitize(host)}_{Sanitize(model)}";
+
+    public static string Sanitize(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (var ch in s) sb.Append(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.' ? ch : '-');
+        return sb.ToString().Trim('-', '.') is { Length: > 0 } t ? t : "unnamed";
+    }
+
+    /// <summary>Writes text atomically: temp file + fsync + rename.</summary>
+    public static void WriteAtomic(string path, string content) => WriteAtomic(path, Encoding.UTF8.GetBytes(content));
+
+    public static void WriteAtomic(string path, ReadOnlySpan<byte> content)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                fs.Write(content);
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, path, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(tmp); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    public static void Save(RunResult result, string runFolder) =>
+        WriteAtomic(Path.Combine(runFolder, ResultFileName), ResultJson.Serialize(result));
+
+    /// <summary>Loads a result from a result.json path or a run folder. Errors are ResultInvalid with the path.</summary>
+    public static RunResult Load(string pathOrFolder)
+    {
+        var path = Directory.Exists(pathOrFolder) ? Path.Combine(pathOrFolder, ResultFileName) : pathOrFolder;
+        if (!File.Exists(path))
+            throw new InferenceEconomicsException(ErrorKind.ResultInvalid, $"no result at '{pathOrFolder}'; give a result.json or a run folder under results/");
+        RunResult r;
+        try { r = ResultJson.Deserialize<RunResult>(File.ReadAllText(path)); }
+        catch (JsonException e)
+        {
+            throw new InferenceEconomicsException(ErrorKind.ResultInvalid,
+                $"{path}: not a valid result document at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1} ({e.Message.Split('.')[0]})", e);
+        }
+        var major = r.SchemaVersion.Split('.')[0];
+        if (major != RunResult.CurrentSchemaVersion.Split('.')[0])
+            throw new InferenceEconomicsException(ErrorKind.ResultInvalid, $"{path} has schema {r.SchemaVersion}; this tool reads {RunResult.CurrentSchemaVersion.Split('.')[0]}.x — use a matching version of the tool");
+        return r;
+    }
+
+    /// <summary>Every readable run under a results folder, oldest first; unreadable ones are returned as errors.</summary>
+    public static IReadOnlyList<(string Folder, RunResult? Result, string? Error)> Scan(string resultsDir)
+    {
+        var list = new List<(string, RunResult?, string?)>();
+        if (!Directory.Exists(resultsDir)) return list;
+        foreach (var dir in Directory.GetDirectories(resultsDir).Order(StringComparer.Ordinal))
+        {
+            if (!File.Exists(Path.Combine(dir, ResultFileName))) continue;
+            try { list.Add((dir, Load(dir), null)); }
+            catch (InferenceEconomicsException e) { list.Add((dir, null, e.Message)); }
+        }
+        return list;
+    }
+}

@@ -1,0 +1,193 @@
+using System.Text.Json.Serialization;
+using InferenceEconomics.Measurement;
+
+namespace InferenceEconomics.Results;
+
+// The result document: one per run, JSON, snake_case, schema-versioned.
+// Documented in results/README.md (the schema section). Add fields, never rename:
+// readers of older documents must keep working (missing sections are null).
+
+/// <summary>One run of the harness: configuration, environment, model and every scenario with raw samples.</summary>
+public sealed record RunResult
+{
+    /// <summary>Bumped on any incompatible change; readers refuse a newer major.</summary>
+    public const string CurrentSchemaVersion = "1.0";
+
+    public string SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public required string RunId { get; init; }
+    public required DateTimeOffset StartedUtc { get; init; }
+    public DateTimeOffset? FinishedUtc { get; init; }
+    /// <summary>complete | interrupted | partial (some scenarios failed).</summary>
+    public string Status { get; init; } = "complete";
+    public required ToolInfo Tool { get; init; }
+    public required RunConfig Config { get; init; }
+    public required EnvironmentInfo Environment { get; init; }
+    public required ModelInfo Model { get; init; }
+    public required EngineInfo Engine { get; init; }
+    public required IReadOnlyList<ScenarioResult> Scenarios { get; init; }
+    /// <summary>Run-level telemetry: which sources worked, the idle baseline. Null when telemetry was off.</summary>
+    public TelemetryRunInfo? Telemetry { get; init; }
+    /// <summary>Honesty labels every output must show, e.g. "synthetic weights, same shape as phi-3-mini".</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+}
+
+public sealed record ToolInfo(string Name, string Version, string? GitCommit);
+
+public sealed record RunConfig
+{
+    public required string ModelSpec { get; init; }
+    public string EngineRequested { get; init; } = "auto";
+    public string Device { get; init; } = "cpu";
+    public required IReadOnlyList<int> BatchSizes { get; init; }
+    public required IReadOnlyList<int> PromptTokens { get; init; }
+    public required IReadOnlyList<int> GenTokens { get; init; }
+    public int WarmupRepetitions { get; init; } = 1;
+    public int MinRepetitions { get; init; } = 3;
+    public int MaxRepetitions { get; init; } = 50;
+    /// <summary>Per-scenario time budget for measured repetitions, seconds.</summary>
+    public double TimeBudgetSeconds { get; init; } = 10;
+    /// <summary>Stop when the 95% CI of the median is within this relative half-width (0.02 = +-2%).</summary>
+    public double CiTarget { get; init; } = 0.02;
+    public int Seed { get; init; } = 42;
+    public int? TelemetrySampleMs { get; init; }
+    public double? IdleBaselineSeconds { get; init; }
+    public int? IntraOpThreads { get; init; }
+}
+
+public sealed record EnvironmentInfo
+{
+    public required string Host { get; init; }
+    public required string Os { get; init; }
+    public required string CpuModel { get; init; }
+    public required int LogicalCores { get; init; }
+    public long? MemoryBytes { get; init; }
+    public required string DotnetVersion { get; init; }
+    public string? OrtVersion { get; init; }
+    public string? GenAiVersion { get; init; }
+    public IReadOnlyList<GpuInfo> Gpus { get; init; } = [];
+}
+
+public sealed record GpuInfo(string Name, string? Uuid, string? DriverVersion, string? CudaDriverVersion, long? MemoryTotalBytes, double? PowerLimitWatts);
+
+public sealed record ModelInfo
+{
+    /// <summary>Display name: alias, preset or folder name.</summary>
+    public required string Name { get; init; }
+    public required string Path { get; init; }
+    /// <summary>True when the weights are seeded random values (synthetic model).</summary>
+    public required bool Synthetic { get; init; }
+    /// <summary>The real model whose shape a synthetic model copies (preset or alias), when synthetic.</summary>
+    public string? SyntheticOf { get; init; }
+    public required string ModelType { get; init; }
+    public required string Precision { get; init; }
+    public required string IoDType { get; init; }
+    public required string Attention { get; init; }
+    public required int Layers { get; init; }
+    public required int HiddenSize { get; init; }
+    public required int Heads { get; init; }
+    public required int KvHeads { get; init; }
+    public required int HeadSize { get; init; }
+    public int? IntermediateSize { get; init; }
+    public required int VocabSize { get; init; }
+    public required int ContextLength { get; init; }
+    public long? ParameterCount { get; init; }
+    /// <summary>Bytes of model.onnx + external data on disk (weights read per decode step, roughly).</summary>
+    public long? WeightBytes { get; init; }
+    /// <summary>SHA-256 of model.onnx (the graph; the data file is identified by size and the seed).</summary>
+    public string? OnnxSha256 { get; init; }
+}
+
+public sealed record EngineInfo(string Name, string Version, string ExecutionProvider, string Device);
+
+public sealed record ScenarioResult
+{
+    public required string Id { get; init; }
+    public required int BatchSize { get; init; }
+    public required int PromptTokens { get; init; }
+    public required int GenTokens { get; init; }
+    /// <summary>ok | failed | not_run (sweep interrupted before it).</summary>
+    public required string Status { get; init; }
+    public string? FailureReason { get; init; }
+    public int WarmupRepetitions { get; init; }
+    /// <summary>Why repetitions stopped: ci_reached | time_budget | max_repetitions | interrupted.</summary>
+    public string? StopReason { get; init; }
+    public IReadOnlyList<RepetitionSample> Repetitions { get; init; } = [];
+    public ScenarioSummary? Summary { get; init; }
+    /// <summary>Per-phase power, energy, utilization. Null when telemetry was off.</summary>
+    public ScenarioTelemetry? Telemetry { get; init; }
+}
+
+/// <summary>
+/// One measured repetition: raw times in seconds. Phase windows are offsets in seconds from the
+/// run's monotonic clock origin (RunClock), so telemetry samples can be cut by the same clock.
+/// </summary>
+public sealed record RepetitionSample
+{
+    public required double PrefillSeconds { get; init; }
+    public required double TtftSeconds { get; init; }
+    /// <summary>Each later decode step, i = 1..G-1.</summary>
+    public required IReadOnlyList<double> StepSeconds { get; init; }
+    public required double PrefillStartOffset { get; init; }
+    public required double DecodeStartOffset { get; init; }
+    public required double DecodeEndOffset { get; init; }
+
+    [JsonIgnore] public double E2eSeconds => TtftSeconds + StepSeconds.Sum();
+}
+
+/// <summary>Summaries over repetitions (METRICS.md names). ITL pools every step of every repetition.</summary>
+public sealed record ScenarioSummary
+{
+    public required SampleSummary PrefillTps { get; init; }
+    public required SampleSummary DecodeTps { get; init; }
+    public required SampleSummary OutputTps { get; init; }
+    public required SampleSummary TtftSeconds { get; init; }
+    public required SampleSummary TpotSeconds { get; init; }
+    public required SampleSummary E2eSeconds { get; init; }
+    public required SampleSummary ItlSeconds { get; init; }
+    public required SampleSummary PrefillSeconds { get; init; }
+}
+
+public sealed record TelemetryRunInfo
+{
+    public required int SampleMs { get; init; }
+    public required IReadOnlyList<TelemetrySourceStatus> Sources { get; init; }
+    /// <summary>Idle baseline window before the sweep; null when turned off.</summary>
+    public IdleBaseline? Idle { get; init; }
+    /// <summary>Time series for charts: offsets (s, RunClock) and values, per channel name. Bounded.</summary>
+    public IReadOnlyList<TelemetrySeries> Series { get; init; } = [];
+}
+
+public sealed record TelemetrySourceStatus(string Name, bool Available, string? Reason, string? Detail);
+
+public sealed record IdleBaseline(double StartOffset, double EndOffset, IReadOnlyDictionary<string, double> AveragePowerWatts, int Samples);
+
+public sealed record TelemetrySeries(string Channel, string Unit, IReadOnlyList<double> Offsets, IReadOnlyList<double> Values);
+
+/// <summary>Telemetry cut to the phase windows of one scenario (all repetitions summed).</summary>
+public sealed record ScenarioTelemetry
+{
+    public IReadOnlyList<PhaseTelemetry> Phases { get; init; } = [];
+    /// <summary>Warnings such as "GPU 0 throttled (power cap) during decode".</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public long? PeakHostRssBytes { get; init; }
+    public long? PeakGpuMemoryBytes { get; init; }
+}
+
+/// <summary>Energy and power of one phase (prefill or decode) for one energy source (e.g. "gpu0", "cpu-package").</summary>
+public sealed record PhaseTelemetry
+{
+    public required string Phase { get; init; }
+    public required string Source { get; init; }
+    /// <summary>"counter" (energy counter delta) or "integrated" (trapezoid over power samples).</summary>
+    public required string Method { get; init; }
+    public required double Seconds { get; init; }
+    public required double GrossJoules { get; init; }
+    public double? NetJoules { get; init; }
+    public double? JoulesPerToken { get; init; }
+    public double? NetJoulesPerToken { get; init; }
+    public double? AverageWatts { get; init; }
+    public double? PeakWatts { get; init; }
+    public double? AverageUtilization { get; init; }
+    public double? AverageSmClockMhz { get; init; }
+    public required int Samples { get; init; }
+}
