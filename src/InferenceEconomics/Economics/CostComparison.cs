@@ -1,0 +1,68 @@
+namespace InferenceEconomics.Economics;
+
+// The outcome of a cost analysis as plain data: what reports (Markdown, HTML, charts) and
+// `cost --json` render. Computed by the Economics code from a RunResult, never from an engine.
+// Unknown values are null, never 0.
+
+public sealed record CostComparison
+{
+    public required string ScenarioId { get; init; }
+    public required int BatchSize { get; init; }
+    public required int PromptTokens { get; init; }
+    public required int GenTokens { get; init; }
+    public required WorkloadSpec Workload { get; init; }
+    public required double RequestsPerDay { get; init; }
+    public double PeakToMean { get; init; } = 1;
+    public required HardwarePricing Pricing { get; init; }
+    public required SelfHostedCost SelfHosted { get; init; }
+    public required IReadOnlyList<ApiCostLine> Api { get; init; }
+    /// <summary>Honesty labels: synthetic weights, estimated power, unknown prices, uncertain [?] figures.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+}
+
+/// <summary>Tokens of one request of a workload.</summary>
+public sealed record WorkloadSpec(string Name, int InputTokens, int CachedInputTokens, int OutputTokens, int ReasoningTokens)
+{
+    public int UncachedInputTokens => InputTokens - CachedInputTokens;
+}
+
+/// <summary>How the machine is paid for.</summary>
+public sealed record HardwarePricing
+{
+    /// <summary>e.g. "2 x H100 SXM @ $3.78/GPU-h (Lambda, 2026-05)" or "owned: capex $30000 / 4 y, PUE 1.3".</summary>
+    public required string Description { get; init; }
+    /// <summary>rented | owned</summary>
+    public required string Basis { get; init; }
+    public required double DollarsPerHour { get; init; }
+    public double? EnergyDollarsPerHour { get; init; }
+    /// <summary>Watts used for energy cost and where they came from: measured | estimated | none.</summary>
+    public double? Watts { get; init; }
+    public string WattsSource { get; init; } = "none";
+}
+
+public sealed record SelfHostedCost
+{
+    public required double InputCostPerMTokensFullUse { get; init; }
+    public required double OutputCostPerMTokensFullUse { get; init; }
+    public required double CapacityRequestsPerHour { get; init; }
+    public required int Machines { get; init; }
+    public required double Utilization { get; init; }
+    public required double MonthlyCost { get; init; }
+    public required double CostPerRequest { get; init; }
+    public double? EnergyCostPerMOutputTokens { get; init; }
+}
+
+public sealed record ApiCostLine
+{
+    public required string Provider { get; init; }
+    public required string Model { get; init; }
+    /// <summary>Null when a price the workload needs is unknown.</summary>
+    public double? CostPerRequest { get; init; }
+    public double? MonthlyCost { get; init; }
+    /// <summary>API monthly cost / self-hosted monthly cost (&gt;1: self-hosting is cheaper).</summary>
+    public double? ApiToSelfHostedRatio { get; init; }
+    /// <summary>Smallest monthly request volume from which self-hosting stays cheaper; null if never.</summary>
+    public double? BreakEvenRequestsPerMonth { get; init; }
+    public double? BreakEvenUtilization { get; init; }
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}

@@ -1,0 +1,10 @@
+namespace InferenceEconomics.Reporting;
+
+/// <summary>The exporters every run writes, in order. Add a format by adding a line.</summary>
+public static class Exporters
+{
+    public static IReadOnlyList<IReportExporter> Default { get; } =
+    [
+        new MarkdownExporter(),
+    ];
+}
