@@ -112,16 +112,20 @@ internal sealed unsafe class NvmlLibrary : IDisposable
             reason = null;
             return lib;
         }
-        reason = "NVML library not found (no NVIDIA driver here): " + string.Join("; ", loadErrors);
+        reason = $"NVML not found, no NVIDIA driver here ({loadErrors[0]}" + (loadErrors.Count > 1 ? $"; also tried {string.Join(", ", names.Skip(1))})" : ")");
         return null;
     }
 
-    /// <summary>The loader's message is long and repeats the name per search path: keep its first line, trimmed.</summary>
-    private static string LoaderReason(string name, string message)
+    /// <summary>
+    /// .NET's message starts with a generic paragraph; the lines after it are the loader's own
+    /// (dlerror: "libnvidia-ml.so.1: cannot open shared object file: ..."). Keep those.
+    /// </summary>
+    internal static string LoaderReason(string name, string message)
     {
-        var first = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? message;
-        if (first.Length > 240) first = first[..240] + "...";
-        return $"{name}: {first}";
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var own = lines.Length > 1 ? string.Join("; ", lines.Skip(1).Distinct()) : lines.FirstOrDefault() ?? message;
+        if (own.Length > 300) own = own[..300] + "...";
+        return own.StartsWith(name, StringComparison.Ordinal) ? own : $"{name}: {own}";
     }
 
     private nint Required(string name) =>
