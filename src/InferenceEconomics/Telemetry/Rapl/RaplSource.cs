@@ -31,11 +31,12 @@ public sealed class RaplSource : ITelemetrySource
                 .Order(StringComparer.Ordinal).ToList();
             foreach (var dir in candidates)
             {
-                if (!File.Exists(Path.Combine(dir, "energy_uj"))) continue;
+                var nameFile = Path.Combine(dir, "name");
+                if (!File.Exists(nameFile)) continue;
                 try
                 {
-                    var zone = RaplZone.Open(dir);
-                    if (zone.ZoneName.StartsWith("package", StringComparison.Ordinal)) _zones.Add(zone);
+                    if (!File.ReadAllText(nameFile).Trim().StartsWith("package", StringComparison.Ordinal)) continue;
+                    _zones.Add(RaplZone.Open(dir));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
                 {
