@@ -164,7 +164,7 @@ public sealed class TelemetryRecorder : IDisposable
 
     private void WaitForSampleAfter(double offset, CancellationToken ct)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)((3 * _options.SampleMs + 200) / 1000.0 * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (long)((3 * _options.SampleMs + 1000) / 1000.0 * Stopwatch.Frequency);
         while (_ring.LatestTime < offset || _ring.Written == 0)
         {
             if (Stopwatch.GetTimestamp() > deadline || _finished) return;

@@ -62,3 +62,24 @@ public sealed class HwCommandTests
         Assert.StartsWith(Environment.Version.Major + ".", env.DotnetVersion);
     }
 }
+
+public sealed class TelemetryCliOptionsTests
+{
+    [Fact]
+    public void Defaults_and_overrides()
+    {
+        var d = InferenceEconomics.Cli.Commands.TelemetryCliOptions.Read(new CliArgs([]));
+        Assert.Equal((50, 3.0, true), (d.SampleMs, d.IdleBaselineSeconds, d.Enabled));
+        var o = InferenceEconomics.Cli.Commands.TelemetryCliOptions.Read(new CliArgs(["--sample-ms", "10", "--no-idle", "--no-telemetry"]));
+        Assert.Equal((10, 0.0, false), (o.SampleMs, o.IdleBaselineSeconds, o.Enabled));
+        Assert.Equal(1.5, InferenceEconomics.Cli.Commands.TelemetryCliOptions.Read(new CliArgs(["--idle-seconds=1.5"])).IdleBaselineSeconds);
+    }
+
+    [Fact]
+    public void Sample_period_below_5_ms_is_a_usage_error_naming_the_option()
+    {
+        var e = Assert.Throws<InferenceEconomicsException>(() => InferenceEconomics.Cli.Commands.TelemetryCliOptions.Read(new CliArgs(["--sample-ms", "2"])));
+        Assert.Equal(ErrorKind.Usage, e.Kind);
+        Assert.Contains("--sample-ms 2 is out of range", e.Message);
+    }
+}
