@@ -170,7 +170,10 @@ public static class PhaseSummarizer
         if (rss >= 0)
         {
             var (t, v) = table.Series(rss);
-            peakRss = Peak(ChannelKind.Gauge, t, v, windows) is { } p ? (long)p : null;
+            double? peak = null;
+            foreach (var w in windows)
+                if (WindowMath.PeakAround(t, v, w.Start, w.End) is { } p) peak = Math.Max(peak ?? double.MinValue, p);
+            peakRss = peak is { } pk ? (long)pk : null;
         }
         return new HostPhaseTelemetry
         {

@@ -78,6 +78,20 @@ public static class WindowMath
         return peak;
     }
 
+    /// <summary>
+    /// Highest actual reading inside the window or at its two neighbouring samples (no
+    /// interpolation: for quantities such as RSS, where only observed values make sense).
+    /// </summary>
+    public static double? PeakAround(ReadOnlySpan<double> t, ReadOnlySpan<double> v, double start, double end)
+    {
+        if (t.Length == 0) return null;
+        int from = Math.Max(0, UpperIndex(t, start) - 1);
+        int to = Math.Min(t.Length - 1, UpperIndex(t, end));
+        double? peak = null;
+        for (int i = from; i <= to; i++) peak = Math.Max(peak ?? double.MinValue, v[i]);
+        return peak;
+    }
+
     /// <summary>Highest Interval value whose interval overlaps the window.</summary>
     public static double? PeakInterval(ReadOnlySpan<double> t, ReadOnlySpan<double> v, double start, double end)
     {

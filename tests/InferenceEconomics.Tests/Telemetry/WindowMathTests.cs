@@ -62,4 +62,14 @@ public sealed class WindowMathTests
         Assert.Equal(180, WindowMath.PeakGauge(t, p, 0.2, 0.4)!.Value, 12);
         Assert.Equal(2, WindowMath.CountInside(T, 0.5, 2.0));
     }
+
+    [Fact]
+    public void Peak_around_uses_only_observed_values()
+    {
+        double[] t = [0, 1, 2, 3];
+        double[] v = [4096, 8192, 4096, 12288];
+        // window (1.2, 1.4) has no sample inside: neighbours t = 1 and t = 2 -> 8192, never an interpolated 7372.8
+        Assert.Equal(8192, WindowMath.PeakAround(t, v, 1.2, 1.4));
+        Assert.Equal(12288, WindowMath.PeakAround(t, v, 2.5, 2.6));
+    }
 }
