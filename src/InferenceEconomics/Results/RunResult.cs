@@ -180,7 +180,10 @@ public sealed record ScenarioTelemetry
     public IReadOnlyList<HostPhaseTelemetry> Host { get; init; } = [];
     /// <summary>What could not be measured and why, e.g. "GPU power and energy: not measured (nvml: ...)".</summary>
     public IReadOnlyList<string> NotMeasured { get; init; } = [];
-    /// <summary>The process's RSS high-water mark (VmHWM) at the end of the scenario: exact, but since process start.</summary>
+    /// <summary>
+    /// The process's peak RSS since it started, up to the end of the scenario: the larger of the
+    /// kernel's VmHWM (updated lazily, it can miss a short peak) and every RSS sample taken.
+    /// </summary>
     public long? ProcessPeakRssBytes { get; init; }
 }
 

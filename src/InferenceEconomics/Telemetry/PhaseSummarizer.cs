@@ -77,7 +77,7 @@ public static class PhaseSummarizer
             NotMeasured = NotMeasured(sources),
             PeakHostRssBytes = PeakLong(channels, table, Quantity.RssBytes, all.Start, all.End, sum: false),
             PeakGpuMemoryBytes = PeakLong(channels, table, Quantity.MemoryUsedBytes, all.Start, all.End, sum: true),
-            ProcessPeakRssBytes = LastLong(channels, table, Quantity.PeakRssBytes),
+            ProcessPeakRssBytes = Max(LastLong(channels, table, Quantity.PeakRssBytes), PeakLong(channels, table, Quantity.RssBytes, double.NegativeInfinity, double.PositiveInfinity, sum: false)),
         };
     }
 
@@ -285,6 +285,8 @@ public static class PhaseSummarizer
         }
         return peak is { } p ? (long)p : null;
     }
+
+    private static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 
     /// <summary>
     /// VmHWM never decreases, so the newest reading in the slice (the first sample after the

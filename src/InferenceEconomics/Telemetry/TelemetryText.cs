@@ -16,6 +16,24 @@ public static class TelemetryText
     public static string SourceLine(TelemetrySourceStatus s) =>
         s.Available ? $"{s.Name}: measured — {s.Detail}" : $"{s.Name}: not measured — {s.Reason}";
 
+    /// <summary>Run-level lines: sampling, each source (measured / not measured with its reason), the idle baseline.</summary>
+    public static IReadOnlyList<string> RunMarkdown(TelemetryRunInfo? info)
+    {
+        if (info is null) return ["Telemetry: off (--no-telemetry); power, energy and utilization not measured."];
+        var lines = new List<string>
+        {
+            string.Create(Inv, $"Telemetry sampled every {info.SampleMs} ms: {info.SamplesTaken} samples ({info.LateSamples} late), one sample of all sources took {F(info.MeanReadMicroseconds, 0)} µs on average."),
+        };
+        foreach (var s in info.Sources) lines.Add($"- {SourceLine(s)}");
+        if (info.Idle is not { } idle) lines.Add("- idle baseline: off (energy is gross only)");
+        else if (idle.AveragePowerWatts.Count == 0)
+            lines.Add(string.Create(Inv, $"- idle baseline: {idle.EndOffset - idle.StartOffset:0.0} s, {idle.Samples} samples, no power source measured"));
+        else
+            lines.Add(string.Create(Inv, $"- idle baseline: {idle.EndOffset - idle.StartOffset:0.0} s, {idle.Samples} samples: ")
+                      + string.Join(", ", idle.AveragePowerWatts.Select(kv => string.Create(Inv, $"{kv.Key} {kv.Value:0.0} W"))));
+        return lines;
+    }
+
     /// <summary>A Markdown table of a scenario's energy per phase and source, then host figures, then warnings and gaps.</summary>
     public static IReadOnlyList<string> ScenarioMarkdown(ScenarioTelemetry t)
     {

@@ -76,7 +76,7 @@ public sealed class RecorderTests
         Assert.True(decode.Samples >= 1, $"{decode.Samples} samples in a 200 ms window at 10 ms"); // ~20 expected; loose for a loaded machine
         Assert.InRange(decode.AverageProcessCpuPercent!.Value, 1e-9, 100); // this thread was burning CPU
         Assert.True(decode.PeakRssBytes > 0);
-        Assert.True(t.ProcessPeakRssBytes >= decode.PeakRssBytes);
+        Assert.True(t.ProcessPeakRssBytes >= decode.PeakRssBytes, $"VmHWM {t.ProcessPeakRssBytes} < RSS {decode.PeakRssBytes}");
         Assert.Equal(2, t.NotMeasured.Count);
         Assert.All(t.NotMeasured, n => Assert.Contains(": not measured (", n));
         Assert.Contains(t.NotMeasured, n => n.StartsWith("CPU package energy") && n.Contains("/no/such/powercap"));
@@ -94,7 +94,8 @@ public sealed class RecorderTests
         var fake = new ConstantPowerSource(50);
         using var rec = TelemetryRecorder.Start(new TelemetryOptions(10, true, 0.3), clock, [fake]);
         var idle = rec.MeasureIdleBaseline(CancellationToken.None)!;
-        Assert.Equal(50, idle.AveragePowerWatts["gpu0"], 1);              // counter grows 50 J per second
+        // The counter grows 50 J per second. Loose: a preempted sampler thread stamps a read a little off its true time.
+        Near(50, idle.AveragePowerWatts["gpu0"]);
         Assert.True(idle.EndOffset - idle.StartOffset >= 0.3);
         Assert.True(idle.Samples >= 3);
 
@@ -109,9 +110,9 @@ public sealed class RecorderTests
         var t = rec.Summarize(s)!;
         var decode = t.Phases.Single(p => p.Phase == "decode");
         Assert.Equal("counter", decode.Method);
-        Assert.Equal(50 * (c - b), decode.GrossJoules, 1);                 // 50 W x window
-        Assert.Equal(0, decode.NetJoules!.Value, 1);                       // all of it is idle power
-        Assert.Equal(50 * (c - b) / (2 * 2), decode.JoulesPerToken!.Value, 1); // B x (G - 1) = 4 tokens
+        Near(50 * (c - b), decode.GrossJoules);                             // 50 W x window
+        Assert.InRange(decode.NetJoules!.Value, -0.1 * decode.GrossJoules, 0.1 * decode.GrossJoules); // all of it is idle power
+        Assert.Equal(decode.GrossJoules / (2 * 2), decode.JoulesPerToken!.Value, 12); // B x (G - 1) = 4 tokens
         Assert.Equal(50, decode.PeakWatts);
         var info = rec.Finish()!;
         Assert.Same(idle, info.Idle);
@@ -145,4 +146,6 @@ public sealed class RecorderTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         Assert.ThrowsAny<OperationCanceledException>(() => rec.MeasureIdleBaseline(cts.Token));
     }
+
+    private static void Near(double expected, double actual) => Assert.InRange(actual, expected * 0.9, expected * 1.1);
 }

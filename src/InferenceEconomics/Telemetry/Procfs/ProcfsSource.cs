@@ -72,7 +72,9 @@ public sealed class ProcfsSource : ITelemetrySource
             _hasPrev = true;
             var (rss, peak) = ProcfsParser.ParseStatus(ReadText(_selfStatus!));
             if (rss is { } r) values[2] = r;
-            if (peak is { } p) values[3] = p;
+            // The kernel sums per-CPU RSS counters approximately: VmHWM can trail VmRSS by a page
+            // in the same read. A peak is never below the current value.
+            if (peak is { } p) values[3] = rss is { } r2 ? Math.Max(p, r2) : p;
         }
         catch (Exception e) when (e is IOException or FormatException) { /* NaN this sample */ }
     }
