@@ -16,11 +16,14 @@ namespace InferenceEconomics.Benchmarks;
 /// Run (from the repository root):
 ///   dotnet run -c Release --project bench/InferenceEconomics.Benchmarks -- --filter '*TelemetryOverhead*'
 /// Another model folder: IE_BENCH_MODEL=/path/to/model-folder.
+/// On a shared, noisy machine the means drift more than the 0.5 % goal between the three
+/// sequential runs; <see cref="PairedTelemetryOverhead"/> interleaves the variants instead.
 /// </summary>
 // One job, each benchmark in its own process (the default toolchain), so the three variants
 // do not share a warmed runtime or a leftover sampler thread.
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 5, iterationCount: 40)]
 [MemoryDiagnoser(displayGenColumns: false)]
+[MedianColumn]
 public class TelemetryOverheadBenchmarks
 {
     private const int PromptTokens = 16;
@@ -87,6 +90,10 @@ public class TelemetryOverheadBenchmarks
         _oga?.Dispose();
     }
 
+    public const int DecodeStepsPerRun = GenTokens - 1;
+
+    public int DecodeSteps() => Decode();
+
     private int Decode()
     {
         int steps = 0;
@@ -106,4 +113,48 @@ public class TelemetryOverheadBenchmarks
 
     [Benchmark(Description = "decode, telemetry 10 ms")]
     public int Telemetry10ms() => Decode();
+}
+
+/// <summary>
+/// The same decode, with the three variants interleaved in rounds (random order per round) so
+/// slow drift of a shared machine hits all of them alike; reports the median of per-round
+/// ratios to "off" and decode tokens/s. Run:
+///   dotnet run -c Release --project bench/InferenceEconomics.Benchmarks -- telemetry-paired [rounds]
+/// </summary>
+public static class PairedTelemetryOverhead
+{
+    public static void Run(int rounds)
+    {
+        var b = new TelemetryOverheadBenchmarks { Batch = 1 };
+        b.SetupOff();
+        int?[] variants = [null, 50, 10];
+        var times = variants.ToDictionary(v => v ?? 0, _ => new List<double>());
+        var rng = new Random(42);
+        for (int r = -2; r < rounds; r++) // two warm-up rounds
+            foreach (var v in variants.OrderBy(_ => rng.Next()))
+            {
+                using var rec = v is { } ms ? TelemetryRecorder.Start(new TelemetryOptions(ms, true, 0), RunClock.StartNew()) : null;
+                Thread.Sleep(60); // let the sampler reach its steady period before timing
+                b.Prefill();
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                int steps = b.DecodeSteps();
+                double s = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                b.DropGenerator();
+                rec?.Finish();
+                if (r >= 0) times[v ?? 0].Add(s);
+            }
+        b.Cleanup();
+        static double Median(IEnumerable<double> x) { var a = x.Order().ToArray(); return a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2; }
+        var off = times[0];
+        Console.WriteLine($"decode of {TelemetryOverheadBenchmarks.DecodeStepsPerRun} steps, batch 1, {rounds} interleaved rounds");
+        Console.WriteLine("| telemetry | median time ms | decode tok/s | median per-round time ratio vs off | throughput change |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var v in variants)
+        {
+            var t = times[v ?? 0];
+            double ratio = Median(t.Select((x, i) => x / off[i]));
+            Console.WriteLine(FormattableString.Invariant(
+                $"| {(v is { } ms ? $"{ms} ms" : "off")} | {Median(t) * 1e3:F2} | {TelemetryOverheadBenchmarks.DecodeStepsPerRun / Median(t):F0} | {ratio:F4} | {(1 / ratio - 1) * 100:+0.00;-0.00} % |"));
+        }
+    }
 }
