@@ -55,7 +55,12 @@ public sealed class ModelResolver(ProjectPaths paths)
             return BuildSynthetic(spec, preset.Shape, precision, cuda, request.Seed, alias.Preset, buildProgress, ct);
         }
 
-        if (Directory.Exists(spec)) return FromFolder(spec, null);
+        if (Directory.Exists(spec))
+        {
+            if (request.Precision is not null)
+                throw new InferenceEconomicsException(ErrorKind.Usage, $"--precision applies to synthetic models only; '{spec}' is a model folder with fixed weights (drop --precision)");
+            return FromFolder(spec, null);
+        }
         if (LooksLikePath(spec))
             throw new InferenceEconomicsException(ErrorKind.ModelNotFound,
                 $"model folder '{spec}' does not exist; give a folder with genai_config.json, an alias ({string.Join(", ", catalog.Aliases.Keys)}) or synthetic:<preset>");
