@@ -135,14 +135,29 @@ internal sealed class LlamaGraph
             Tensor(weight, _io, [k, n], new UniformWeights((float)Math.Sqrt(3.0 / k), _half));
             return Node("MatMul", name, [input, weight], output: output);
         }
-        int blocks = (k + BlockSize - 1) / BlockSize;
         // (q - 8) is uniform over -8..7, E[(q-8)^2] = 21.5; scale so that Var(w) is about 1/K.
         float scale = (float)(1.0 / Math.Sqrt(21.5 * k));
-        Tensor($"{weight}_Q4", OnnxDataType.UInt8, [n, blocks, BlockSize / 2], new RandomNibbles());
-        Tensor($"{weight}_scales", _io, [(long)n * blocks], new UniformWeights(scale / 4, _half, Center: scale));
+        var (bDims, scaleDims) = Int4Layout(k, n);
+        Tensor($"{weight}_Q4", OnnxDataType.UInt8, bDims, new RandomNibbles());
+        Tensor($"{weight}_scales", _io, scaleDims, new UniformWeights(scale / 4, _half, Center: scale));
+        return Node("MatMulNBits", name + "_Q4", [input, $"{weight}_Q4", $"{weight}_scales"], Ms, MatMulNBitsAttributes(k, n, cpu: !_half), output);
+    }
+
+    /// <summary>
+    /// MatMulNBits storage of a [K, N] weight: B uint8 [N, ceil(K/32), 16] (each block's 32 values along K,
+    /// two per byte, first in the low nibble; w = (q - 8) * scale) and scales [N * ceil(K/32)].
+    /// </summary>
+    internal static (long[] B, long[] Scales) Int4Layout(int k, int n)
+    {
+        int blocks = (k + BlockSize - 1) / BlockSize;
+        return ([n, blocks, BlockSize / 2], [(long)n * blocks]);
+    }
+
+    internal static List<OnnxAttribute> MatMulNBitsAttributes(int k, int n, bool cpu)
+    {
         var attrs = new List<OnnxAttribute> { new("K", (long)k), new("N", (long)n), new("bits", 4L), new("block_size", (long)BlockSize) };
-        if (!_half) attrs.Add(new("accuracy_level", 4L)); // the builder sets it for CPU only
-        return Node("MatMulNBits", name + "_Q4", [input, $"{weight}_Q4", $"{weight}_scales"], Ms, attrs, output);
+        if (cpu) attrs.Add(new("accuracy_level", 4L)); // the builder sets it for CPU only
+        return attrs;
     }
 
     private string Node(string op, string name, string[] inputs, string domain = "", IReadOnlyList<OnnxAttribute>? attrs = null, string? output = null)
