@@ -30,6 +30,19 @@ public sealed class GenAiRunTests(SyntheticModelsFixture models)
         }
     }
 
+    [Fact]
+    public void Fp16CudaFormAlsoRunsOnGenAiCpuAndAgreesWithFp32()
+    {
+        // The fp16 model names the cuda provider (as the builder does); ClearProviders runs it on CPU.
+        // Same seed, same weights up to fp16 rounding: the first greedy token agrees with fp32's.
+        const int prompt = 10, gen = 3;
+        var ids = PromptIds(1, prompt);
+        var fp16 = Generate(models.Folder(WeightPrecision.Fp16), 1, prompt, gen, ids)[0];
+        var fp32 = Generate(models.Folder(WeightPrecision.Fp32), 1, prompt, gen, ids)[0];
+        Assert.Equal(prompt + gen, fp16.Length);
+        Assert.Equal(fp32[prompt], fp16[prompt]);
+    }
+
     private static int[] PromptIds(int batch, int prompt)
     {
         var rng = new Random(7);

@@ -180,4 +180,27 @@ public sealed class GraphStructureTests(SyntheticModelsFixture models)
             .Sum(t => t.DataType == OnnxDataType.UInt8 ? t.ElementCount * 2 : t.ElementCount);
         Assert.Equal(7_342_336, count);
     }
+
+    [Fact]
+    public void Int4WeightsHaveMeanZeroAndScalesNearOneOverSqrtK()
+    {
+        // Read one quantized weight straight from the data file, at the offset the model declares.
+        var dir = models.Folder(WeightPrecision.Int4);
+        var m = Read(WeightPrecision.Int4);
+        var b = m.Initializers.Single(t => t.Name == "model.layers.1.mlp.up_proj.MatMul.weight_Q4");
+        var sc = m.Initializers.Single(t => t.Name == "model.layers.1.mlp.up_proj.MatMul.weight_scales");
+        using var f = File.OpenRead(Path.Combine(dir, "model.onnx.data"));
+        var bytes = new byte[b.Length];
+        f.Position = b.Offset; f.ReadExactly(bytes);
+        var scaleBytes = new byte[sc.Length];
+        f.Position = sc.Offset; f.ReadExactly(scaleBytes);
+
+        var q = bytes.SelectMany(x => new[] { (x & 0x0F) - 8, (x >> 4) - 8 }).ToArray();
+        Assert.DoesNotContain(-8, q);                       // symmetric range -7..7
+        Assert.InRange(q.Average(), -0.05, 0.05);            // no shared bias (plain random nibbles average -0.5)
+        Assert.InRange(q.Average(v => (double)v * v), 16.5, 18.5); // 17.5 expected
+        var scales = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(scaleBytes).ToArray();
+        double k = 256, expected = 1 / Math.Sqrt(17.5 * k);
+        Assert.All(scales, s => Assert.InRange(s, 0.74 * expected, 1.26 * expected));
+    }
 }

@@ -135,8 +135,8 @@ internal sealed class LlamaGraph
             Tensor(weight, _io, [k, n], new UniformWeights((float)Math.Sqrt(3.0 / k), _half));
             return Node("MatMul", name, [input, weight], output: output);
         }
-        // (q - 8) is uniform over -8..7, E[(q-8)^2] = 21.5; scale so that Var(w) is about 1/K.
-        float scale = (float)(1.0 / Math.Sqrt(21.5 * k));
+        // q - 8 takes -7..7 with 0 doubled (RandomNibbles): E[(q-8)^2] = 2 * 140 / 16 = 17.5; scale so Var(w) is about 1/K.
+        float scale = (float)(1.0 / Math.Sqrt(17.5 * k));
         var (bDims, scaleDims) = Int4Layout(k, n);
         Tensor($"{weight}_Q4", OnnxDataType.UInt8, bDims, new RandomNibbles());
         Tensor($"{weight}_scales", _io, scaleDims, new UniformWeights(scale / 4, _half, Center: scale));

@@ -15,7 +15,7 @@ public sealed record SyntheticBuildResult(string Directory, long TotalBytes, lon
 public static class SyntheticModelBuilder
 {
     /// <summary>Bumped whenever the written files change for the same spec (invalidates the cache).</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     public const string OnnxFileName = "model.onnx";
     public const string DataFileName = "model.onnx.data";
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
@@ -37,10 +38,35 @@ internal sealed record ConstantWeights(float Value, bool Half) : WeightContent
     }
 }
 
-/// <summary>Random bytes: packed 4-bit weights (every nibble uniform over 0..15, i.e. q - 8 in -8..7).</summary>
+/// <summary>
+/// Packed 4-bit weights with mean zero: random nibbles, a 0 turned into 8 so that q - 8 takes -7..7
+/// (0 twice as often). Plain random nibbles would give q - 8 a mean of -0.5: every output would share
+/// a bias along the sum of its inputs, and greedy decoding would pick the same token over and over.
+/// </summary>
 internal sealed record RandomNibbles : WeightContent
 {
-    public override void Fill(Span<byte> dest, long start, int count, ref SplitMix64 rng) => rng.FillBytes(dest[..count]);
+    public override void Fill(Span<byte> dest, long start, int count, ref SplitMix64 rng)
+    {
+        var bytes = dest[..count];
+        rng.FillBytes(bytes);
+        var low = new Vector<byte>(0x0F);
+        var high = new Vector<byte>(0xF0);
+        var lowEight = new Vector<byte>(0x08);
+        var highEight = new Vector<byte>(0x80);
+        var vectors = MemoryMarshal.Cast<byte, Vector<byte>>(bytes);
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            var v = vectors[i];
+            vectors[i] = v | (Vector.Equals(v & low, Vector<byte>.Zero) & lowEight) | (Vector.Equals(v & high, Vector<byte>.Zero) & highEight);
+        }
+        for (int i = vectors.Length * Vector<byte>.Count; i < bytes.Length; i++)
+        {
+            byte b = bytes[i];
+            if ((b & 0x0F) == 0) b |= 0x08;
+            if ((b & 0xF0) == 0) b |= 0x80;
+            bytes[i] = b;
+        }
+    }
 }
 
 /// <summary>The rotary cos or sin cache [context, half]: cos/sin(pos * theta^(-2i/head)).</summary>
