@@ -166,7 +166,7 @@ public static class CostAnalyzer
         static bool Far(int measured, int wanted) => Math.Abs(measured - wanted) > 0.1 * wanted;
         if (Far(s.PromptTokens, w.InputTokens) || Far(s.GenTokens, w.GeneratedTokens))
             labels.Add($"workload is {w.InputTokens:N0} in / {w.GeneratedTokens:N0} generated per request but the scenario measured P={s.PromptTokens}, G={s.GenTokens}: " +
-                       $"capacity is taken as measured; run --prompt {w.InputTokens} --gen {w.GeneratedTokens} for a fair figure");
+                       $"capacity is taken as measured; measure --prompt-tokens {w.InputTokens} --gen-tokens {w.GeneratedTokens} for a fair figure");
     }
 
     private static (HardwarePricing Pricing, double Pue, double? Kwh) PriceMachine(MachinePricing m, HardwareCatalog hardware, MeasuredEnergy? energy,
@@ -216,7 +216,7 @@ public static class CostAnalyzer
             double r = SelfHostedFormulas.OwnedPerHour(m.Capex!.Value, life, watts.Value, pue, kwh, m.OtherPerHour);
             // (The project runs with invariant globalization: plain interpolation formats with '.' decimals.)
             var desc = $"owned {gpuText}: capex ${m.Capex:N0} over {life:0.##} y, {watts:0.#} W {wattsSource} x PUE {pue:0.##} at ${kwh:0.###}/kWh"
-                       + (m.OtherPerHour > 0 ? $", other ${m.OtherPerHour:0.##}/h" : "") + $" = ${r:0.###}/h";
+                       + (m.OtherPerHour > 0 ? $", other ${m.OtherPerHour:0.##}/h" : "") + $" = ${r:0.00##}/h";
             return (new HardwarePricing { Description = desc, Basis = "owned", DollarsPerHour = r, EnergyDollarsPerHour = energyPerHour, Watts = watts, WattsSource = wattsSource }, pue, kwh);
         }
 
@@ -227,12 +227,12 @@ public static class CostAnalyzer
         if (m.PricePerHour is { } given2)
         {
             perGpu = given2;
-            what = catalog is { } c2 ? $"{gpuText} @ ${given2:0.###}/GPU-h (given)" : m.Gpus > 1 ? $"{gpuText} @ ${given2:0.###}/GPU-h (given)" : $"machine @ ${given2:0.###}/h (given)";
+            what = catalog is not null || m.Gpus > 1 ? $"{gpuText} at ${given2:0.00##}/GPU-h (given)" : $"machine at ${given2:0.00##}/h (given)";
         }
         else if (catalog is { } c3)
         {
             perGpu = c3.Price.DollarsPerGpuHour;
-            what = $"{gpuText} @ ${perGpu:0.###}/GPU-h ({c3.Price.Provider}, seen {c3.Price.Seen}{(c3.Price.Note is { } n ? $"; {n}" : "")})";
+            what = $"{gpuText} at ${perGpu:0.00##}/GPU-h ({c3.Price.Provider}, seen {c3.Price.Seen}{(c3.Price.Note is { } n ? $"; {n}" : "")})";
             if (c3.Price.Uncertain) labels.Add($"GPU price uncertain [?]: {c3.Gpu.Id} at {c3.Price.Provider} ${perGpu}/GPU-h ({c3.Price.Note ?? "conflicting sources"})");
         }
         else throw new InferenceEconomicsException(ErrorKind.Usage, "price the machine: --gpu NAME[:provider], --price-per-hour X, or --capex X for owned hardware");
@@ -242,7 +242,7 @@ public static class CostAnalyzer
         if (m.KwhPrice is not null) labels.Add("energy cost shown for information: a rented machine's power is included in its price");
         return (new HardwarePricing
         {
-            Description = $"{what} = ${rented:0.###}/h, rented",
+            Description = m.Gpus > 1 || catalog is not null ? $"{what} = ${rented:0.00##}/h, rented" : $"{what}, rented",
             Basis = "rented",
             DollarsPerHour = rented,
             EnergyDollarsPerHour = m.KwhPrice is { } k && watts is { } w ? SelfHostedFormulas.EnergyPerHour(w, pueRented, k) : null,

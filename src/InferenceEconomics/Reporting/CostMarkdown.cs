@@ -75,7 +75,9 @@ public static class CostMarkdown
         return "$" + v.ToString("F" + decimals);
     }
 
-    public static string Percent(double fraction) => fraction >= 0.1 ? $"{fraction * 100:0}%" : $"{fraction * 100:0.#}%";
+    /// <summary>Whole percents from 10%, one decimal from 1%, two significant digits below (never a misleading "0%").</summary>
+    public static string Percent(double fraction) =>
+        fraction >= 0.1 ? $"{fraction * 100:0}%" : fraction >= 0.01 ? $"{fraction * 100:0.0}%" : fraction > 0 ? $"{(fraction * 100).ToString("G2")}%" : "0%";
 
     /// <summary>A padded Markdown table (also used by `rates list`).</summary>
     public static string Table(string[] header, IReadOnlyList<string[]> rows, bool[] rightAlign)
