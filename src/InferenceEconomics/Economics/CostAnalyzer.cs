@@ -12,6 +12,20 @@ public static class CostAnalyzer
 
     public const string DefaultWorkload = "chat";
 
+    /// <summary>
+    /// Checks everything a request names without a run (rate file, API models, GPU, workload), so
+    /// `run --price-per-hour ...` fails before a long sweep rather than after it.
+    /// </summary>
+    public static void Preflight(CostRequest request)
+    {
+        var rates = RateCards.LoadOrBuiltIn(request.RatesFile);
+        foreach (var name in request.Vs ?? []) rates.Find(name);
+        if (request.Machine.Gpu is { } gpu) HardwareCatalog.BuiltIn().Find(gpu);
+        if (request.Workload is { } w) ValidateWorkload(w);
+        if (request.Machine.Owned && request.Machine.PricePerHour is not null)
+            throw new InferenceEconomicsException(ErrorKind.Usage, "give either --capex (owned) or --price-per-hour (rented), not both");
+    }
+
     public static CostComparison Analyze(RunResult run, CostRequest request) =>
         Analyze(run, request, RateCards.LoadOrBuiltIn(request.RatesFile), HardwareCatalog.BuiltIn());
 

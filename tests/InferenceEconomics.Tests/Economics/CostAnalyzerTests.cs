@@ -183,3 +183,17 @@ public class CostAnalyzerTests
         Assert.Null(back.Api[0].CostPerRequest);
     }
 }
+
+public class CostPreflightTests
+{
+    [Fact]
+    public void Preflight_catches_bad_names_before_a_run()
+    {
+        var ok = new CostRequest { Machine = new MachinePricing { Gpu = "l4" }, Vs = ["gpt-4o-mini"] };
+        CostAnalyzer.Preflight(ok);   // no throw
+        Assert.Equal(ErrorKind.UnknownName, Assert.Throws<InferenceEconomicsException>(() => CostAnalyzer.Preflight(ok with { Vs = ["gpt-4o-mnii"] })).Kind);
+        Assert.Equal(ErrorKind.UnknownName, Assert.Throws<InferenceEconomicsException>(() => CostAnalyzer.Preflight(ok with { Machine = new MachinePricing { Gpu = "l5" } })).Kind);
+        Assert.Equal(ErrorKind.Usage, Assert.Throws<InferenceEconomicsException>(() =>
+            CostAnalyzer.Preflight(ok with { Workload = new WorkloadSpec("w", 10, 20, 5, 0) })).Kind);
+    }
+}
