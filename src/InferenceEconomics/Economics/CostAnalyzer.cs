@@ -51,6 +51,7 @@ public static class CostAnalyzer
                 $"scenario {scenario.Id} has impossible times (prefill {prefill} s, e2e {e2e} s); rerun the measurement");
 
         var energy = MeasuredEnergy.From(scenario);
+        if (request.Machine.Gpu is { } gpuName) NoteHardwareMismatch(run, hardware.Find(gpuName).Gpu, labels);
         var (pricing, pue, kwh) = PriceMachine(request.Machine, hardware, energy, scenario, prefill, e2e, labels);
         double r = pricing.DollarsPerHour;
         if (!(r > 0))
@@ -181,6 +182,21 @@ public static class CostAnalyzer
         if (Far(s.PromptTokens, w.InputTokens) || Far(s.GenTokens, w.GeneratedTokens))
             labels.Add($"workload is {w.InputTokens:N0} in / {w.GeneratedTokens:N0} generated per request but the scenario measured P={s.PromptTokens}, G={s.GenTokens}: " +
                        $"capacity is taken as measured; measure --prompt-tokens {w.InputTokens} --gen-tokens {w.GeneratedTokens} for a fair figure");
+    }
+
+    /// <summary>Pricing a run as hardware it did not run on is allowed (what-if), but never silently.</summary>
+    private static void NoteHardwareMismatch(RunResult run, GpuSpec gpu, List<string> labels)
+    {
+        bool onGpu = run.Engine.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) || run.Engine.Device.StartsWith("gpu", StringComparison.OrdinalIgnoreCase);
+        if (!onGpu)
+        {
+            labels.Add($"measured on {run.Engine.Device} but priced as {gpu.Name}: the capacity is this run's, not the GPU's");
+            return;
+        }
+        string Key(string s) => new(s.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
+        var core = Key(gpu.Id.Split('-')[0]);   // "h100", "a100", "l40s", "rtx4090"...
+        if (run.Environment.Gpus.Count > 0 && !run.Environment.Gpus.Any(g => Key(g.Name).Contains(core.Replace("rtx", ""))))
+            labels.Add($"measured on {run.Environment.Gpus[0].Name} but priced as {gpu.Name}");
     }
 
     private static (HardwarePricing Pricing, double Pue, double? Kwh) PriceMachine(MachinePricing m, HardwareCatalog hardware, MeasuredEnergy? energy,

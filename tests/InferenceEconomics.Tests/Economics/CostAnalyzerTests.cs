@@ -86,6 +86,15 @@ public class CostAnalyzerTests
         Assert.Contains("H100 SXM", c.Pricing.Description);
         Assert.Contains("lambda", c.Pricing.Description);
         Assert.Equal("rented", c.Pricing.Basis);
+        // The test run was measured on the CPU: pricing it as an H100 is said, not hidden.
+        Assert.Contains(c.Labels, l => l.Contains("measured on cpu but priced as NVIDIA H100 SXM"));
+        var onH200 = TestRuns.Run() with
+        {
+            Engine = new InferenceEconomics.Results.EngineInfo("ort", "1.23", "cuda", "cuda"),
+            Environment = TestRuns.Run().Environment with { Gpus = [new InferenceEconomics.Results.GpuInfo("NVIDIA H200", null, null, null, null, null)] },
+        };
+        Assert.Contains(CostAnalyzer.Analyze(onH200, req).Labels, l => l.Contains("measured on NVIDIA H200 but priced as NVIDIA H100 SXM"));
+        Assert.DoesNotContain(CostAnalyzer.Analyze(onH200, req with { Machine = new MachinePricing { Gpu = "h200" } }).Labels, l => l.Contains("measured on"));
         // An uncertain [?] catalog price is labelled.
         var runpod = CostAnalyzer.Analyze(TestRuns.Run(), req with { Machine = new MachinePricing { Gpu = "h100-sxm:runpod" } });
         Assert.Contains(runpod.Labels, l => l.Contains("uncertain"));
