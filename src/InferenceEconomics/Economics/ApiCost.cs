@@ -35,7 +35,9 @@ public static class ApiCost
             if (tierText.Length > 0)
                 return new ApiRequestCost(null, [.. notes, "batch prices above the long-context threshold are unknown"]);
             pIn = rate.BatchInput; pOut = rate.BatchOutput; pReasoning = null;
-            notes.Add("batch API prices");
+            notes.Add(w.CachedInputTokens > 0 && pCached is not null
+                ? "batch API prices; cached tokens at the card's (non-batch) cached price"
+                : "batch API prices");
         }
 
         if (pIn is null) return new ApiRequestCost(null, [.. notes, $"input price{tierText} unknown"]);

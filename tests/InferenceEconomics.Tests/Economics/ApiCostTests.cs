@@ -40,6 +40,12 @@ public class ApiCostTests
         var cards = RateCards.BuiltIn();
         var batch = ApiCost.PerRequest(cards.Find("gpt-4o-mini"), new WorkloadSpec("w", 1000, 0, 1000, 0), batch: true);
         Assert.Equal(0.000375, batch.Dollars!.Value, 12);
+        // With a cached prefix: 700 x 0.075 + 300 cached x 0.075 (cached price; no batch cached price exists) + 1,000 x 0.30 = 52.5 + 22.5 + 300 = 375.
+        var batchCached = ApiCost.PerRequest(cards.Find("gpt-4o-mini"), new WorkloadSpec("w", 1000, 300, 1000, 0), batch: true);
+        Assert.Equal(0.000375, batchCached.Dollars!.Value, 12);
+        // gpt-4o: 700 x 1.25 + 300 x 1.25 (cached) + 1,000 x 5 = 875 + 375 + 5,000 = 6,250; without batch: 700 x 2.5 + 300 x 1.25 + 1,000 x 10 = 12,125.
+        Assert.Equal(0.00625, ApiCost.PerRequest(cards.Find("gpt-4o"), new WorkloadSpec("w", 1000, 300, 1000, 0), true).Dollars!.Value, 12);
+        Assert.Equal(0.012125, ApiCost.PerRequest(cards.Find("gpt-4o"), new WorkloadSpec("w", 1000, 300, 1000, 0), false).Dollars!.Value, 12);
         // o3 has no batch price on its card: unknown, never 0 or the base price.
         var unknown = ApiCost.PerRequest(cards.Find("o3"), new WorkloadSpec("w", 1000, 0, 1000, 0), batch: true);
         Assert.Null(unknown.Dollars);
