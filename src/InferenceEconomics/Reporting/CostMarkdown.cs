@@ -53,7 +53,8 @@ public static class CostMarkdown
             rows, [false, true, true, true, true, true, false]);
         sb.AppendLine();
         sb.AppendLine($"Same traffic both sides. API prices: {(c.RatesSource.StartsWith("built-in", StringComparison.Ordinal) ? "built-in rate cards" : c.RatesSource)}, USD, date seen per card (`./run.sh rates list`). " +
-                      "Month = 730 hours. Break-even: the smallest monthly volume from which self-hosting stays cheaper (machines are added in whole steps).");
+                      "Month = 730 hours. Break-even: the smallest monthly volume from which self-hosting stays cheaper (machines are added in whole steps). " +
+                      "This compares price only: the models differ in quality.");
         if (c.Labels.Count > 0)
         {
             sb.AppendLine();
