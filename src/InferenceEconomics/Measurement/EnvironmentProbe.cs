@@ -27,11 +27,17 @@ public static class EnvironmentProbe
             LogicalCores = Environment.ProcessorCount,
             MemoryBytes = MemoryBytes(procRoot),
             DotnetVersion = RuntimeInformation.FrameworkDescription.Replace(".NET ", "", StringComparison.Ordinal),
-            OrtVersion = PackageVersion(["Microsoft.ML.OnnxRuntime.Gpu.Linux", "Microsoft.ML.OnnxRuntime.Gpu", "Microsoft.ML.OnnxRuntime"]),
-            GenAiVersion = PackageVersion(["Microsoft.ML.OnnxRuntimeGenAI.Cuda", "Microsoft.ML.OnnxRuntimeGenAI"]),
+            // The engines' own view first (Engines/Versions), the app's deps.json where that is unknown.
+            OrtVersion = Known(Engines.Versions.Ort) ?? PackageVersion(["Microsoft.ML.OnnxRuntime.Gpu.Linux", "Microsoft.ML.OnnxRuntime.Gpu", "Microsoft.ML.OnnxRuntime"]),
+            GenAiVersion = Known(Engines.Versions.GenAi) ?? PackageVersion(["Microsoft.ML.OnnxRuntimeGenAI.Cuda", "Microsoft.ML.OnnxRuntimeGenAI"]),
             Gpus = gpus,
         };
     }
+
+    /// <summary>The run's environment (what RunOrchestrator records); GPUs from NVML as in <see cref="Probe"/>.</summary>
+    public static EnvironmentInfo Collect(IReadOnlyList<GpuInfo>? gpus = null) => Probe(gpus);
+
+    private static string? Known(string v) => v is { Length: > 0 } and not "unknown" and not "0.0.0.0" && !v.StartsWith("0.0.0", StringComparison.Ordinal) ? v : null;
 
     /// <summary>"model name" of /proc/cpuinfo on Linux; else the environment's processor identifier; else the architecture.</summary>
     public static string CpuModel(string procRoot = "/proc")

@@ -78,7 +78,9 @@ public sealed class ProcfsTests
         src.Read(v);
         Assert.InRange(v[0], 0, 100);
         Assert.InRange(v[1], 0.0001, 100);       // this thread just burned CPU: the process share cannot be 0
-        Assert.True(v[1] <= v[0] + 1e-9, $"process {v[1]} % cannot exceed the whole machine {v[0]} %");
+        // The process's time is exact (scheduler runtime), the machine's is counted in ticks: over
+        // 200 ms they may disagree by a few ticks, but the process cannot use much more than the machine.
+        Assert.True(v[1] <= v[0] + 15, $"process {v[1]} % far above the whole machine {v[0]} %");
         Assert.True(v[2] > 1_000_000 && v[3] >= v[2]);
     }
 
