@@ -173,6 +173,14 @@ public sealed class TelemetryRecorder : IDisposable
         }
     }
 
+    /// <summary>
+    /// Run-level information so far, without stopping and without chart series: for the
+    /// result.json written after each scenario. Null when telemetry is off.
+    /// </summary>
+    public TelemetryRunInfo? Current() => Enabled
+        ? new TelemetryRunInfo { SampleMs = _options.SampleMs, Sources = Sources, Idle = Idle, SamplesTaken = SamplesTaken }
+        : null;
+
     /// <summary>Stops the sampler and returns run-level information with bounded chart series. Null when telemetry is off.</summary>
     public TelemetryRunInfo? Finish()
     {

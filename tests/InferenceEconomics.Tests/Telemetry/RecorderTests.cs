@@ -114,8 +114,12 @@ public sealed class RecorderTests
         Assert.InRange(decode.NetJoules!.Value, -0.1 * decode.GrossJoules, 0.1 * decode.GrossJoules); // all of it is idle power
         Assert.Equal(decode.GrossJoules / (2 * 2), decode.JoulesPerToken!.Value, 12); // B x (G - 1) = 4 tokens
         Assert.Equal(50, decode.PeakWatts);
+        var current = rec.Current()!;
+        Assert.Same(idle, current.Idle);
+        Assert.Empty(current.Series);
         var info = rec.Finish()!;
         Assert.Same(idle, info.Idle);
+        Assert.True(info.SamplesTaken >= current.SamplesTaken);
         Assert.True(fake.Reads > 10);
     }
 
