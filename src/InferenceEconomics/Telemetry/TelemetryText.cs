@@ -34,8 +34,11 @@ public static class TelemetryText
         return lines;
     }
 
-    /// <summary>A Markdown table of a scenario's energy per phase and source, then host figures, then warnings and gaps.</summary>
-    public static IReadOnlyList<string> ScenarioMarkdown(ScenarioTelemetry t)
+    /// <summary>
+    /// A Markdown table of a scenario's energy per phase and source, then host figures, then
+    /// warnings and gaps. includeNotMeasured: false where the run-level source lines already say it.
+    /// </summary>
+    public static IReadOnlyList<string> ScenarioMarkdown(ScenarioTelemetry t, bool includeNotMeasured = true)
     {
         var lines = new List<string>();
         if (t.Phases.Count > 0)
@@ -56,7 +59,7 @@ public static class TelemetryText
         }
         if (t.PeakGpuMemoryBytes is { } g) lines.Add($"Peak GPU memory used: {Bytes(g)}.");
         if (t.ProcessPeakRssBytes is { } r) lines.Add($"Process peak RSS (since start): {Bytes(r)}.");
-        foreach (var n in t.NotMeasured) lines.Add($"- {n}");
+        if (includeNotMeasured) foreach (var n in t.NotMeasured) lines.Add($"- {n}");
         foreach (var w in t.Warnings) lines.Add($"- warning: {w}");
         return lines;
     }

@@ -48,3 +48,24 @@ public sealed class MeasuredPowerTests
         Assert.Contains("- idle baseline: 3.0 s, 60 samples: gpu0 61.3 W", lines);
     }
 }
+
+public sealed class TelemetryTextTests
+{
+    [Fact]
+    public void Scenario_markdown_shows_energy_rows_host_rows_and_warnings()
+    {
+        var t = new ScenarioTelemetry
+        {
+            Phases = [new PhaseTelemetry { Phase = "decode", Source = "gpu0", Method = "counter", Seconds = 2, GrossJoules = 600, NetJoules = 400, JoulesPerToken = 0.75, NetJoulesPerToken = 0.5, AverageWatts = 300, PeakWatts = 350.3, Samples = 40 }],
+            Host = [new HostPhaseTelemetry { Phase = "decode", Seconds = 2, AverageSystemCpuPercent = 12.5, AverageProcessCpuPercent = 10, PeakRssBytes = 3 * 1024 * 1024, Samples = 40 }],
+            Warnings = ["gpu0 throttled (power cap) during decode: 3 of 40 samples"],
+            NotMeasured = ["CPU package energy: not measured (rapl: x)"],
+        };
+        var lines = TelemetryText.ScenarioMarkdown(t);
+        Assert.Contains("| decode | gpu0 | counter | 2.000 | 600.000 | 400.000 | 0.75 | 0.5 | 300.0 | 350.3 | — | — | 40 |", lines);
+        Assert.Contains("| decode | 2.000 | 12.5 | 10.0 | 3 MiB | 40 |", lines);
+        Assert.Contains("- warning: gpu0 throttled (power cap) during decode: 3 of 40 samples", lines);
+        Assert.Contains("- CPU package energy: not measured (rapl: x)", lines);
+        Assert.DoesNotContain("- CPU package energy: not measured (rapl: x)", TelemetryText.ScenarioMarkdown(t, includeNotMeasured: false));
+    }
+}
