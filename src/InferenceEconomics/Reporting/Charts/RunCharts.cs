@@ -49,7 +49,7 @@ public static class RunCharts
             line.MarkerSize = 7;
         }
         BatchTicks(plot, ok);
-        plot.Axes.SetLimitsY(0, double.NaN);
+        ZeroBasedY(plot);
         plot.ShowLegend(Alignment.UpperLeft);
         return new ChartSpec(name, title, plot);
     }
@@ -60,29 +60,31 @@ public static class RunCharts
         const string title = "Latency vs batch size";
         var plot = NewPlot($"{title} — {r.Model.Name}", "batch size (sequences)", "milliseconds", labels, Subtitle(r));
         var groups = ok.GroupBy(s => (s.PromptTokens, s.GenTokens)).OrderBy(g => g.Key.PromptTokens).ThenBy(g => g.Key.GenTokens).ToList();
-        var metrics = new (MetricDefinition M, string Label, LinePattern Pattern)[]
+        var metrics = new (MetricDefinition M, string Label, LinePattern Pattern, MarkerShape Shape)[]
         {
-            (ScenarioMetrics.Ttft, "TTFT p50", LinePattern.Solid),
-            (ScenarioMetrics.ItlP50, "ITL p50", LinePattern.Dashed),
-            (ScenarioMetrics.ItlP99, "ITL p99", LinePattern.Dotted),
+            (ScenarioMetrics.Ttft, "TTFT p50", LinePattern.Solid, MarkerShape.FilledCircle),
+            (ScenarioMetrics.ItlP50, "ITL p50", LinePattern.Dashed, MarkerShape.FilledSquare),
+            (ScenarioMetrics.ItlP99, "ITL p99", LinePattern.Dotted, MarkerShape.FilledTriangleUp),
         };
         var palette = new ScottPlot.Palettes.Category10();
         for (int gi = 0; gi < groups.Count; gi++)
         {
             var g = groups[gi];
             string suffix = groups.Count > 1 ? $" (P={g.Key.PromptTokens} G={g.Key.GenTokens})" : "";
-            foreach (var (m, label, pattern) in metrics)
+            foreach (var (m, label, pattern, shape) in metrics)
             {
                 var pts = g.OrderBy(s => s.BatchSize).Select(s => (x: (double)s.BatchSize, y: ScenarioMetrics.Value(m, s))).Where(p => p.y is not null).ToList();
                 if (pts.Count == 0) continue;
                 var line = plot.Add.Scatter(pts.Select(p => p.x).ToArray(), pts.Select(p => p.y!.Value * 1000).ToArray(), palette.GetColor(gi));
                 line.LinePattern = pattern;
+                line.MarkerShape = shape;
+                line.LineWidth = 1.5f;
                 line.LegendText = label + suffix;
-                line.MarkerSize = 7;
+                line.MarkerSize = 8;
             }
         }
         BatchTicks(plot, ok);
-        plot.Axes.SetLimitsY(0, double.NaN);
+        ZeroBasedY(plot);
         plot.ShowLegend(Alignment.UpperLeft);
         return new ChartSpec("latency", title, plot);
     }
@@ -166,6 +168,7 @@ public static class RunCharts
             Enumerable.Range(0, rows.Count).Select(i => (double)(rows.Count - 1 - i)).ToArray(), rows.Select(x => x.Label).ToArray());
         plot.Axes.Left.MajorTickStyle.Length = 0;
         plot.Axes.SetLimitsX(0, rows.Max(x => x.Value) * 1.25);
+        plot.Axes.SetLimitsY(-0.6 - 0.3 * labels.Count, rows.Count - 0.4); // a blank band below the bars holds the labels
         int height = Math.Max(ChartImage.DefaultHeight, 120 + rows.Count * 40);
         return new ChartSpec("cost_per_mtok", title, plot, ChartImage.DefaultWidth, height);
     }
@@ -223,7 +226,8 @@ public static class RunCharts
         var now = plot.Add.VerticalLine(currentMonthly / scale, 1.5f, Colors.Black, LinePattern.Dotted);
         now.LegendText = "your volume";
         plot.Axes.SetLimitsX(0, xMax / scale);
-        plot.Axes.SetLimitsY(0, double.NaN);
+        double yTop = Math.Max(ys.Max(), c.Api.Where(a => a.CostPerRequest is not null).Take(8).Select(a => a.CostPerRequest!.Value * xMax).DefaultIfEmpty(0).Max());
+        plot.Axes.SetLimitsY(0, yTop * 1.08);
         plot.ShowLegend(Alignment.UpperLeft);
         return new ChartSpec("breakeven", title, plot);
     }
@@ -232,12 +236,12 @@ public static class RunCharts
     internal static Plot NewPlot(string title, string xLabel, string yLabel, IReadOnlyList<string> labels, string? subtitle = null)
     {
         var plot = new Plot();
-        plot.Title(subtitle is null ? title : $"{title}\n{subtitle}", 15);
+        plot.Title(subtitle is null ? title : $"{title}\n{Wrap(subtitle, 78)}", 15);
         plot.XLabel(xLabel, 13);
         if (yLabel.Length > 0) plot.YLabel(yLabel, 13);
         if (labels.Count > 0)
         {
-            var a = plot.Add.Annotation(string.Join("\n", labels.Select(l => "⚠ " + l)), Alignment.LowerRight);
+            var a = plot.Add.Annotation(string.Join("\n", labels.Select(l => Wrap(l, 90))), Alignment.LowerRight);
             a.LabelFontSize = 12;
             a.LabelFontColor = Colors.DarkRed;
             a.LabelBackgroundColor = Colors.White.WithAlpha(0.85);
@@ -255,6 +259,30 @@ public static class RunCharts
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(batches, batches.Select(b => b.ToString(CultureInfo.InvariantCulture)).ToArray());
         double pad = Math.Max(0.5, (batches[^1] - batches[0]) * 0.05);
         plot.Axes.SetLimitsX(batches[0] - pad, batches[^1] + pad);
+    }
+
+    /// <summary>Starts the value axis at zero (throughput and latency read wrongly from a cut axis).</summary>
+    private static void ZeroBasedY(Plot plot)
+    {
+        double top = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>()
+            .SelectMany(p => p.Data.GetScatterPoints()).Select(c => c.Y).Where(double.IsFinite).DefaultIfEmpty(1).Max();
+        plot.Axes.SetLimitsY(0, top * 1.12);
+    }
+
+    /// <summary>Breaks a long line at spaces so titles and labels stay inside the image.</summary>
+    internal static string Wrap(string text, int width)
+    {
+        if (text.Length <= width) return text;
+        var lines = new List<string>();
+        var line = new System.Text.StringBuilder();
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width) { lines.Add(line.ToString()); line.Clear(); }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        if (line.Length > 0) lines.Add(line.ToString());
+        return string.Join("\n", lines);
     }
 
     private static bool IsUnit(string unit, string want) => string.Equals(unit.Trim(), want, StringComparison.OrdinalIgnoreCase);
