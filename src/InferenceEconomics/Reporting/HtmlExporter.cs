@@ -194,7 +194,7 @@ public sealed class HtmlExporter : IReportExporter
         table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.9em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
         th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}#env td,#env th,#selfhosted th{text-align:left}
         tr.bad td{background:#fdecea}.na{color:#999;font-style:italic}.note{color:#555;font-size:.9em}.warn{color:#8b1a10}
-        small{color:#777}figure{margin:1em 0}img.chart{max-width:100%;height:auto;border:1px solid #ddd}
+        small{color:#777}#charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(540px,1fr));gap:1em}#charts h2{grid-column:1/-1}figure{margin:0}img.chart{max-width:100%;height:auto;border:1px solid #ddd}
         figcaption{color:#555;font-size:.9em}footer{margin-top:2em;color:#777;font-size:.85em}
         """;
 }
