@@ -1,9 +1,7 @@
-using System.Text.Json.Serialization;
 
 namespace InferenceEconomics.Results.Comparison;
 
-/// <summary>Faster / Same / Slower: "Slower" means worse in the metric's own direction (also for J/token).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Verdict>))]
+/// <summary>Faster / Same / Slower ("faster"... in JSON): "Slower" means worse in the metric's own direction (also for J/token).</summary>
 public enum Verdict { Faster, Same, Slower }
 
 public sealed record ComparisonOptions
