@@ -28,7 +28,9 @@ public static class HistoryChart
             line.LegendText = g.Key;
             line.MarkerSize = 8;
         }
-        plot.Axes.DateTimeTicksBottom();
+        var dateAxis = plot.Axes.DateTimeTicksBottom();
+        if (dateAxis.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic auto)
+            auto.LabelFormatter = d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture); // ISO dates, not US order
         double top = points.Max(p => p.Value!.Value * scale);
         plot.Axes.SetLimitsY(0, top * 1.15);
         if (points.Select(p => p.Run.StartedUtc).Distinct().Count() == 1)

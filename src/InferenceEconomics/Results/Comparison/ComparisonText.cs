@@ -24,11 +24,17 @@ public static class ComparisonText
                     m.Verdict.ToString() + (m.Note is null ? "" : " *")]);
         AppendTable(sb, rows);
 
-        var notes = r.Scenarios.SelectMany(s => s.Metrics.Where(m => m.Note is not null).Select(m => $"{s.Key} {m.Metric}: {m.Note}")).ToList();
+        // One line per (metric, note): "all scenarios" when it applies everywhere, else the scenario keys.
+        var notes = r.Scenarios.SelectMany(s => s.Metrics.Where(m => m.Note is not null).Select(m => (s.Key, m.Metric, Note: m.Note!)))
+            .GroupBy(x => (x.Metric, x.Note)).ToList();
         if (notes.Count > 0)
         {
             sb.AppendLine();
-            foreach (var n in notes) sb.AppendLine($"* {n}");
+            foreach (var g in notes)
+            {
+                var where = g.Count() == r.Scenarios.Count && r.Scenarios.Count > 1 ? "all scenarios" : string.Join(", ", g.Select(x => x.Key));
+                sb.AppendLine($"* {g.Key.Metric} ({where}): {g.Key.Note}");
+            }
         }
 
         sb.AppendLine();
