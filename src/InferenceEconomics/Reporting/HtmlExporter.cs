@@ -48,7 +48,7 @@ public sealed class HtmlExporter : IReportExporter
         }
 
         ScenarioTable(sb, r);
-        ChartsSection(sb, charts);
+        ChartsSection(sb, charts, ctx);
         EnergySection(sb, r);
         if (ctx.Cost is { } cost) CostSection(sb, cost);
         EnvironmentSection(sb, r);
@@ -85,7 +85,7 @@ public sealed class HtmlExporter : IReportExporter
         sb.Append("</tbody></table></section>\n");
     }
 
-    private static void ChartsSection(StringBuilder sb, IReadOnlyList<RenderedChart> charts)
+    private static void ChartsSection(StringBuilder sb, IReadOnlyList<RenderedChart> charts, ReportContext ctx)
     {
         sb.Append("<section id=\"charts\"><h2>Charts</h2>\n");
         if (charts.Count == 0) sb.Append("<p class=\"na\">No chart: no scenario finished.</p>\n");
@@ -95,6 +95,11 @@ public sealed class HtmlExporter : IReportExporter
             sb.Append(Convert.ToBase64String(c.Png));
             sb.Append($"\"><figcaption>{E(c.Title)} (vector: charts/{E(c.Name)}.svg)</figcaption></figure>\n");
         }
+        // Say what is missing rather than leaving a silent gap.
+        if (!charts.Any(c => c.Name == "telemetry"))
+            sb.Append($"<p class=\"na\" id=\"no-telemetry-chart\">Power and utilization over time: not measured ({E(string.Join("; ", HonestyLabels.ForTelemetry(ctx.Result).DefaultIfEmpty("no power or utilization series in the result")))}).</p>\n");
+        if (ctx.Cost is null)
+            sb.Append("<p class=\"na\" id=\"no-cost-chart\">Cost charts: no price given (run with --price-per-hour or --gpu, or see ./run.sh cost).</p>\n");
         sb.Append("</section>\n");
     }
 
