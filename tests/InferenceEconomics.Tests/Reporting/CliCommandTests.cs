@@ -180,4 +180,28 @@ public class CliCommandTests
         Assert.Equal(11, Cli(root, "history", "--results", Path.Combine(root.Path, "none")).Code);
         Assert.Contains("no runs", Cli(root, "history", "--model", "mistral").Out);
     }
+
+    [Fact]
+    public void Report_in_a_real_process_prints_only_the_written_files()
+    {
+        // Native code (Skia's SVG canvas) writes to the process's stdout directly, which an
+        // in-process StringWriter cannot see: run the real CLI and read its streams.
+        using var root = new TempFolder();
+        var dir = Save(root, "run", TestRuns.Build()); // telemetry chart has dashed utilization lines
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ie.dll"), "report", dir, "--only", "charts"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["IE_ROOT"] = root.Path;
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(120_000), "ie report did not finish");
+        Assert.Equal(0, p.ExitCode);
+        var lines = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(8, lines.Length); // 4 charts x (png, svg)
+        Assert.All(lines, l => Assert.StartsWith("charts ", l));
+        Assert.Equal("", stderr.Result);
+    }
 }

@@ -17,6 +17,13 @@ public static class ChartImage
     public static RenderedChart Render(ChartSpec spec)
     {
         var png = spec.Plot.GetImageBytes(spec.Width, spec.Height, ImageFormat.Png);
+        // Skia's SVG canvas cannot draw dash effects: it would draw them solid anyway and print
+        // "Unsupported path effect" on stdout from native code. Draw the SVG with solid lines.
+        foreach (var p in spec.Plot.GetPlottables())
+        {
+            if (p is ScottPlot.Plottables.Scatter sc) sc.LineStyle.Pattern = LinePattern.Solid;
+            else if (p is ScottPlot.Plottables.AxisLine al) al.LineStyle.Pattern = LinePattern.Solid;
+        }
         var svg = spec.Plot.GetSvgXml(spec.Width, spec.Height);
         return new RenderedChart(spec.Name, spec.Title, png, svg, spec.Width, spec.Height);
     }

@@ -49,8 +49,7 @@ public static class RunCharts
             line.MarkerSize = 7;
         }
         BatchTicks(plot, ok);
-        ZeroBasedY(plot);
-        plot.ShowLegend(Alignment.UpperLeft);
+        ZeroBasedYWithLegend(plot);
         return new ChartSpec(name, title, plot);
     }
 
@@ -84,8 +83,7 @@ public static class RunCharts
             }
         }
         BatchTicks(plot, ok);
-        ZeroBasedY(plot);
-        plot.ShowLegend(Alignment.UpperLeft);
+        ZeroBasedYWithLegend(plot);
         return new ChartSpec("latency", title, plot);
     }
 
@@ -261,12 +259,20 @@ public static class RunCharts
         plot.Axes.SetLimitsX(batches[0] - pad, batches[^1] + pad);
     }
 
-    /// <summary>Starts the value axis at zero (throughput and latency read wrongly from a cut axis).</summary>
-    private static void ZeroBasedY(Plot plot)
+    /// <summary>
+    /// Starts the value axis at zero (throughput and latency read wrongly from a cut axis), leaves
+    /// headroom, and puts the legend in the upper corner where the lines are lower.
+    /// </summary>
+    private static void ZeroBasedYWithLegend(Plot plot)
     {
-        double top = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>()
-            .SelectMany(p => p.Data.GetScatterPoints()).Select(c => c.Y).Where(double.IsFinite).DefaultIfEmpty(1).Max();
-        plot.Axes.SetLimitsY(0, top * 1.12);
+        var points = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>()
+            .SelectMany(p => p.Data.GetScatterPoints()).Where(c => double.IsFinite(c.X) && double.IsFinite(c.Y)).ToList();
+        double top = points.Select(c => c.Y).DefaultIfEmpty(1).Max();
+        plot.Axes.SetLimitsY(0, top * 1.2);
+        if (points.Count == 0) { plot.ShowLegend(Alignment.UpperLeft); return; }
+        double minX = points.Min(c => c.X), maxX = points.Max(c => c.X);
+        double left = points.Where(c => c.X == minX).Max(c => c.Y), right = points.Where(c => c.X == maxX).Max(c => c.Y);
+        plot.ShowLegend(left <= right ? Alignment.UpperLeft : Alignment.UpperRight);
     }
 
     /// <summary>Breaks a long line at spaces so titles and labels stay inside the image.</summary>
