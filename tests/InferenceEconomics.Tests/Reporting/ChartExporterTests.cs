@@ -75,4 +75,21 @@ public class ChartExporterTests
         Assert.Equal((800, 600), ChartImage.PngSize(header));
         Assert.Null(ChartImage.PngSize("<svg></svg>........................"u8));
     }
+
+    [Fact]
+    public void Utilization_only_telemetry_still_charts_with_the_power_sources_marked_not_measured()
+    {
+        // A CPU box: procfs utilization as a 0..1 fraction, no power source at all.
+        var run = TestRuns.Build(device: "cpu");
+        var t = run.Telemetry! with
+        {
+            Sources = [new Results.TelemetrySourceStatus("nvml", false, "libnvidia-ml.so.1 not found", null), new Results.TelemetrySourceStatus("procfs", true, null, null)],
+            Series = [new Results.TelemetrySeries("cpu.util", "fraction", [1.0, 2.0, 3.0], [0.2, 0.9, 0.5])],
+        };
+        var charts = RunCharts.Build(new ReportContext(run with { Telemetry = t }, "unused"));
+        var tel = ChartImage.Render(charts.Single(c => c.Name == "telemetry"));
+        Assert.Equal((ChartImage.DefaultWidth, ChartImage.DefaultHeight), ChartImage.PngSize(tel.Png));
+        Assert.Contains("nvml not measured: libnvidia-ml.so.1 not found", tel.Svg);
+        Assert.Contains("utilization %", tel.Svg);
+    }
 }
