@@ -1,3 +1,4 @@
+using InferenceEconomics.Economics;
 using InferenceEconomics.Reporting;
 using InferenceEconomics.Results;
 
@@ -9,15 +10,19 @@ public sealed class ReportCommand : ICliCommand
     public string Name => "report";
     public string Summary => "re-render a run's reports (Markdown, CSV, HTML, charts)";
     public string Help => """
-        Usage: ./run.sh report <run folder | result.json> [--only markdown,csv,charts,html]
+        Usage: ./run.sh report <run folder | result.json> [--only markdown,csv,charts,html] [cost options]
           Writes report.md, scenarios.csv, report.html and charts/*.png|svg beside result.json.
           --only    a comma list of exporters to run (default: all)
-        """;
-    public IReadOnlyList<string> Examples => ["./run.sh report results/<run>"];
+          With a machine price (--gpu, --price-per-hour or --capex) the reports get the cost section
+          and the cost charts (cost per million tokens vs APIs, monthly cost vs volume).
+
+        """ + CostOptions.HelpText;
+    public IReadOnlyList<string> Examples => ["./run.sh report results/<run>", "./run.sh report results/<run> --gpu h100-sxm --requests-per-day 20000"];
 
     public int Run(CliArgs args, CliContext context)
     {
         var only = args.StringList("--only");
+        var costRequest = CostOptions.Parse(args);
         args.EnsureAllUsed();
         if (args.Positionals.Count != 1)
             throw CliArgs.Usage($"report needs one run folder or result.json (got {args.Positionals.Count}); see ./run.sh report --help");
@@ -38,8 +43,7 @@ public sealed class ReportCommand : ICliCommand
             exporters = exporters.Where(e => only.Contains(e.Name)).ToList();
         }
 
-        // The cost section and charts appear when a price is given at run time (ReportContext.Cost).
-        var ctx = new ReportContext(result, folder);
+        var ctx = new ReportContext(result, folder) { Cost = costRequest is null ? null : CostAnalyzer.Analyze(result, costRequest) };
         foreach (var e in exporters)
             foreach (var f in e.Export(ctx))
                 context.Out.WriteLine($"{e.Name,-9} {f}");

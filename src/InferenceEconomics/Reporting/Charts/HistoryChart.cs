@@ -39,6 +39,6 @@ public static class HistoryChart
             plot.Axes.SetLimitsX(x - 1, x + 1); // a single day would otherwise have no width
         }
         plot.ShowLegend(Alignment.UpperLeft);
-        return new ChartSpec($"history_{h.Metric.Name}", title, plot);
+        return new ChartSpec($"history_{h.Metric.Name}", title, plot, ChartImage.DefaultWidth, RunCharts.HeightFor(labels));
     }
 }

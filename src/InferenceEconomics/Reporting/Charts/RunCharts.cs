@@ -50,7 +50,7 @@ public static class RunCharts
         }
         BatchTicks(plot, ok);
         ZeroBasedYWithLegend(plot);
-        return new ChartSpec(name, title, plot);
+        return new ChartSpec(name, title, plot, ChartImage.DefaultWidth, HeightFor(labels));
     }
 
     /// <summary>TTFT median, ITL p50 and ITL p99 (milliseconds) against batch size, per prompt length.</summary>
@@ -84,7 +84,7 @@ public static class RunCharts
         }
         BatchTicks(plot, ok);
         ZeroBasedYWithLegend(plot);
-        return new ChartSpec("latency", title, plot);
+        return new ChartSpec("latency", title, plot, ChartImage.DefaultWidth, HeightFor(labels));
     }
 
     /// <summary>Power (W, left axis) and utilization (%, right axis) over the run, with prefill/decode bands.</summary>
@@ -136,7 +136,7 @@ public static class RunCharts
         }
         if (power.Count > 0) plot.Axes.SetLimitsY(0, power.Max(s => s.Values.DefaultIfEmpty(0).Max()) * 1.15 + 1);
         plot.ShowLegend(Alignment.UpperLeft);
-        return new ChartSpec("telemetry", title, plot);
+        return new ChartSpec("telemetry", title, plot, ChartImage.DefaultWidth, HeightFor(labels));
     }
 
     /// <summary>Cost per million workload tokens: self-hosted (at full use and at the traffic's utilization) against each API.</summary>
@@ -166,8 +166,8 @@ public static class RunCharts
             Enumerable.Range(0, rows.Count).Select(i => (double)(rows.Count - 1 - i)).ToArray(), rows.Select(x => x.Label).ToArray());
         plot.Axes.Left.MajorTickStyle.Length = 0;
         plot.Axes.SetLimitsX(0, rows.Max(x => x.Value) * 1.25);
-        plot.Axes.SetLimitsY(-0.6 - 0.3 * labels.Count, rows.Count - 0.4); // a blank band below the bars holds the labels
-        int height = Math.Max(ChartImage.DefaultHeight, 120 + rows.Count * 40);
+        plot.Axes.SetLimitsY(-0.6, rows.Count - 0.4);
+        int height = HeightFor(labels, Math.Max(ChartImage.DefaultHeight, 120 + rows.Count * 40));
         return new ChartSpec("cost_per_mtok", title, plot, ChartImage.DefaultWidth, height);
     }
 
@@ -214,12 +214,12 @@ public static class RunCharts
         {
             var color = palette.GetColor(ci++);
             var line = plot.Add.ScatterLine(new[] { 0.0, xMax / scale }, new[] { 0.0, a.CostPerRequest!.Value * xMax }, color);
-            line.LegendText = $"{a.Provider} {a.Model}";
-            if (a.BreakEvenRequestsPerMonth is { } be && double.IsFinite(be) && be <= xMax)
-            {
-                var mk = plot.Add.Marker(be / scale, a.CostPerRequest.Value * be, MarkerShape.FilledDiamond, 11, color);
-                mk.LegendText = Inv($"break-even {be / scale:0.##}{(unit.Length > 0 ? (unit == "millions" ? "M" : "k") : "")}");
-            }
+            var be = a.BreakEvenRequestsPerMonth;
+            line.LegendText = $"{a.Provider} {a.Model}" + (be is { } b && double.IsFinite(b)
+                ? Inv($" (break-even {b / scale:0.##}{(unit == "millions" ? "M" : unit == "thousands" ? "k" : "")})")
+                : " (self-hosting never cheaper)");
+            if (be is { } v && double.IsFinite(v) && v <= xMax)
+                plot.Add.Marker(v / scale, a.CostPerRequest.Value * v, MarkerShape.FilledDiamond, 11, color);
         }
         var now = plot.Add.VerticalLine(currentMonthly / scale, 1.5f, Colors.Black, LinePattern.Dotted);
         now.LegendText = "your volume";
@@ -227,7 +227,7 @@ public static class RunCharts
         double yTop = Math.Max(ys.Max(), c.Api.Where(a => a.CostPerRequest is not null).Take(8).Select(a => a.CostPerRequest!.Value * xMax).DefaultIfEmpty(0).Max());
         plot.Axes.SetLimitsY(0, yTop * 1.08);
         plot.ShowLegend(Alignment.UpperLeft);
-        return new ChartSpec("breakeven", title, plot);
+        return new ChartSpec("breakeven", title, plot, ChartImage.DefaultWidth, HeightFor(labels));
     }
 
     /// <summary>A plot with title, axis labels, a subtitle line and the honesty labels in the lower right corner.</summary>
@@ -239,11 +239,21 @@ public static class RunCharts
         if (yLabel.Length > 0) plot.YLabel(yLabel, 13);
         if (labels.Count > 0)
         {
-            var a = plot.Add.Annotation(string.Join("\n", labels.Select(l => Wrap(l, 90))), Alignment.LowerRight);
-            a.LabelFontSize = 12;
-            a.LabelFontColor = Colors.DarkRed;
-            a.LabelBackgroundColor = Colors.White.WithAlpha(0.85);
-            a.LabelBorderColor = Colors.DarkRed;
+            // The labels go in their own band under the x axis (an extra, tickless bottom axis whose
+            // label is the text), so they never cover data however many there are.
+            // One axis per line: an axis measures its label as a single line.
+            foreach (var line in LabelBlock(labels).Split('\n'))
+            {
+                var band = plot.Axes.AddBottomAxis();
+                band.Label.Text = line;
+                band.Label.ForeColor = Colors.DarkRed;
+                band.Label.Bold = false;
+                band.Label.FontSize = 12;
+                band.TickGenerator = new ScottPlot.TickGenerators.NumericManual();
+                band.MajorTickStyle.Length = 0;
+                band.MinorTickStyle.Length = 0;
+                band.FrameLineStyle.Width = 0;
+            }
         }
         return plot;
     }
@@ -274,6 +284,12 @@ public static class RunCharts
         double left = points.Where(c => c.X == minX).Max(c => c.Y), right = points.Where(c => c.X == maxX).Max(c => c.Y);
         plot.ShowLegend(left <= right ? Alignment.UpperLeft : Alignment.UpperRight);
     }
+
+    internal static string LabelBlock(IReadOnlyList<string> labels) => string.Join("\n", labels.Select(l => Wrap("! " + l, 115)));
+
+    /// <summary>Image height: the default plus room for the label band under the x axis.</summary>
+    internal static int HeightFor(IReadOnlyList<string> labels, int baseHeight = ChartImage.DefaultHeight) =>
+        labels.Count == 0 ? baseHeight : baseHeight + 10 + 17 * LabelBlock(labels).Split('\n').Length;
 
     /// <summary>Breaks a long line at spaces so titles and labels stay inside the image.</summary>
     internal static string Wrap(string text, int width)
