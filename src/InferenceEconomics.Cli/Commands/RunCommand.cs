@@ -1,10 +1,110 @@
+using InferenceEconomics.Engines;
+using InferenceEconomics.Measurement;
+using InferenceEconomics.Models;
+using InferenceEconomics.Reporting;
+using InferenceEconomics.Results;
+
 namespace InferenceEconomics.Cli.Commands;
 
+/// <summary>The main job: measure a model over a scenario matrix, write result.json and the reports.</summary>
 public sealed class RunCommand : ICliCommand
 {
+    public const string DefaultModel = "synthetic:tiny";
+
     public string Name => "run";
-    public string Summary => "measure a model: prefill/decode throughput, latency, energy; writes result.json + report.md";
-    public string Help => "Usage: ./run.sh [run] [--model M] ...";
-    public IReadOnlyList<string> Examples => ["./run.sh"];
-    public int Run(CliArgs args, CliContext context) => throw new NotImplementedException();
+    public string Summary => "measure a model (default): prefill/decode throughput, latency, energy; writes result.json + reports";
+    public IReadOnlyList<string> Examples =>
+    [
+        "./run.sh                                   # synthetic tiny model on CPU, full report",
+        "./run.sh --model phi --batch 1,8 --prompt-tokens 128,512 --gen-tokens 128",
+        "./run.sh --model synthetic:phi-3-mini --precision int4 --batch 1 --prompt-tokens 128 --gen-tokens 16",
+        "./run.sh --model ../shared/models/tiny-random-LlamaForCausalLM-fp16",
+    ];
+
+    public string Help => """
+        Usage: ./run.sh [run] [options]
+          --model M            folder with genai_config.json | alias from models/models.json (phi, ...) | synthetic:<preset>
+                               (default synthetic:tiny; presets: ./run.sh models list)
+          --precision P        fp32 | int4 | fp16 for synthetic models (default: fp32 on CPU, fp16 on CUDA, or the alias variant's)
+          --engine E           auto | genai | ort (default auto: GenAI on CPU, ORT on CUDA)
+          --device D           cpu | cuda | cuda:N (default cpu; cuda builds the GPU variant)
+          --batch LIST         batch sizes, e.g. 1,8 (default 1,8)
+          --prompt-tokens LIST prompt lengths P (default 128)
+          --gen-tokens LIST    generated tokens G per sequence, >= 2 (default 32)
+          --warmup N           warm-up repetitions per scenario, discarded (default 1)
+          --min-reps N         at least N measured repetitions (default 3)
+          --max-reps N         at most N measured repetitions (default 50)
+          --time-budget S      seconds of measured repetitions per scenario (default 10)
+          --ci-target PCT      stop when the 95% CI of the median is within ±PCT (default 2%)
+          --seed N             prompt ids and synthetic weights seed (default 42)
+          --threads N          ONNX Runtime intra-op threads (default: runtime's choice)
+          --results DIR        where run folders go (default results/)
+        Writes results/<utc-time>_<host>_<model>/result.json and report.md (schema: results/README.md).
+        """;
+
+    public int Run(CliArgs args, CliContext ctx)
+    {
+        var device = args.String("--device", "cpu");
+        var precision = args.String("--precision") is { } p ? ModelResolver.ParsePrecision(p) : (WeightPrecision?)null;
+        int seed = args.Int("--seed", 0) ?? 42;
+        var plan = new RunPlan
+        {
+            ModelSpec = args.String("--model", DefaultModel),
+            ModelRequest = new ModelRequest { Device = device, Precision = precision, Seed = seed },
+            Engine = new EngineOptions
+            {
+                Engine = args.String("--engine", "auto"),
+                Device = device,
+                IntraOpThreads = args.Int("--threads", 1, 1024),
+                CudaGraph = args.Flag("--cuda-graph"),
+            },
+            BatchSizes = args.IntList("--batch", 1, 4096) ?? [1, 8],
+            PromptTokens = args.IntList("--prompt-tokens", 1) ?? [128],
+            GenTokens = args.IntList("--gen-tokens", 2) ?? [32],
+            Measurement = new MeasurementSettings
+            {
+                WarmupRepetitions = args.Int("--warmup", 0, 1000) ?? 1,
+                MinRepetitions = args.Int("--min-reps", 1, 100000) ?? 3,
+                MaxRepetitions = args.Int("--max-reps", 1, 100000) ?? 50,
+                TimeBudgetSeconds = args.Double("--time-budget", 0, 86400) ?? 10,
+                CiTarget = args.Double("--ci-target", 0, 1, minExclusive: true) ?? 0.02,
+                Seed = seed,
+            },
+            ResultsDir = args.String("--results") ?? ctx.Paths.ResultsDir,
+        };
+        bool quiet = args.Flag("--quiet");
+        args.EnsureAllUsed();
+        if (plan.Measurement.MaxRepetitions < plan.Measurement.MinRepetitions)
+            throw CliArgs.Usage($"--max-reps {plan.Measurement.MaxRepetitions} is below --min-reps {plan.Measurement.MinRepetitions}");
+        EngineFactory.ResolveEngineName(plan.Engine); // validate --engine/--device before any work
+
+        var bar = new ProgressBar(ctx.Error, ctx.Interactive);
+        RunOrchestrator.Outcome outcome;
+        try
+        {
+            outcome = new RunOrchestrator(ctx.Paths, new EngineFactory()).Execute(plan, quiet ? null : bar, ctx.Cancellation);
+        }
+        finally { bar.Finish(); }
+
+        var reports = RunOrchestrator.WriteReports(new ReportContext(outcome.Result, outcome.Folder));
+        var r = outcome.Result;
+        foreach (var l in r.Labels) ctx.Out.WriteLine($"NOTE: {l}");
+        ctx.Out.Write(RunSummaryTable.Build(r));
+        ctx.Out.WriteLine();
+        ctx.Out.WriteLine($"result: {Path.Combine(outcome.Folder, ResultStore.ResultFileName)}");
+        foreach (var f in reports) ctx.Out.WriteLine($"report: {f}");
+
+        if (outcome.Interrupted)
+        {
+            ctx.Error.WriteLine($"interrupted: {r.Scenarios.Count(s => s.Status == "ok")} finished scenario(s) saved in {outcome.Folder}");
+            return (int)ErrorKind.Interrupted;
+        }
+        if (!outcome.AnyScenarioRan)
+        {
+            var reasons = r.Scenarios.Select(s => s.FailureReason).Distinct().Take(2);
+            throw new InferenceEconomicsException(ErrorKind.NoScenarioRan,
+                $"no scenario could run ({string.Join("; ", reasons)}); choose smaller --prompt-tokens/--gen-tokens/--batch (result kept in {outcome.Folder})");
+        }
+        return 0;
+    }
 }

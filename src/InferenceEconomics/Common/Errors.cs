@@ -13,7 +13,7 @@ public enum ErrorKind
     Usage = 2,
     /// <summary>Model path does not exist or alias unknown.</summary>
     ModelNotFound = 3,
-    /// <summary>Model folder without genai_config.json, or the file is malformed / inconsistent.</summary>
+    /// <summary>Model folder without genai_config.json, or the file lacks required fields.</summary>
     ModelConfigInvalid = 4,
     /// <summary>model.onnx (or its data file) truncated or not loadable.</summary>
     ModelFileInvalid = 5,
@@ -31,6 +31,8 @@ public enum ErrorKind
     ResultInvalid = 11,
     /// <summary>compare: at least one metric regressed (Slower).</summary>
     Regression = 12,
+    /// <summary>genai_config.json (or another JSON input of the model) is not valid JSON.</summary>
+    ModelConfigMalformed = 13,
     /// <summary>The user interrupted the run (Ctrl-C); finished scenarios were saved.</summary>
     Interrupted = 130,
 }

@@ -55,7 +55,7 @@ public sealed record GenAiConfig
         }
         catch (JsonException e)
         {
-            throw new InferenceEconomicsException(ErrorKind.ModelConfigInvalid, $"{path}: malformed JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}; fix or regenerate the file", e);
+            throw new InferenceEconomicsException(ErrorKind.ModelConfigMalformed, $"{path}: malformed JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}; fix or regenerate the file", e);
         }
         return Parse(root, path);
     }

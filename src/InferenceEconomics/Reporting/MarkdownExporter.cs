@@ -1,7 +1,90 @@
+using System.Text;
+using InferenceEconomics.Results;
+
 namespace InferenceEconomics.Reporting;
 
+/// <summary>report.md: labels first, the run table, failures, environment, telemetry sources, cost.</summary>
 public sealed class MarkdownExporter : IReportExporter
 {
+    public const string FileName = "report.md";
     public string Name => "markdown";
-    public IReadOnlyList<string> Export(ReportContext context) => [];
+
+    public IReadOnlyList<string> Export(ReportContext context)
+    {
+        var path = Path.Combine(context.Folder, FileName);
+        ResultStore.WriteAtomic(path, Render(context));
+        return [path];
+    }
+
+    public static string Render(ReportContext context)
+    {
+        var r = context.Result;
+        var sb = new StringBuilder();
+        sb.AppendLine($"# {r.Model.Name}: {r.Engine.Name} on {r.Engine.Device} ({r.Environment.Host}, {r.StartedUtc:yyyy-MM-dd HH:mm} UTC)");
+        sb.AppendLine();
+        foreach (var l in r.Labels) sb.AppendLine($"> **{l}**");
+        if (r.Status != "complete") sb.AppendLine($"> **run status: {r.Status}**");
+        if (r.Labels.Count > 0 || r.Status != "complete") sb.AppendLine();
+        sb.Append(RunSummaryTable.Build(r));
+        sb.AppendLine();
+        sb.AppendLine("prefill/decode t/s: median ± half-width of the 95% CI of the median; ITL: every decode step of every repetition; n: measured repetitions (warm-up excluded). Definitions: METRICS.md.");
+        var failed = r.Scenarios.Where(s => s.Status != "ok").ToList();
+        if (failed.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Scenarios that did not run");
+            foreach (var s in failed) sb.AppendLine($"- {s.Id}: {s.Status}: {s.FailureReason}");
+        }
+        var warnings = r.Scenarios.SelectMany(s => (s.Telemetry?.Warnings ?? []).Select(w => $"{s.Id}: {w}")).ToList();
+        if (warnings.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Warnings");
+            foreach (var w in warnings) sb.AppendLine($"- {w}");
+        }
+        AppendTelemetry(sb, r);
+        AppendEnvironment(sb, r);
+        if (context.Cost is not null)
+        {
+            sb.AppendLine();
+            sb.Append(CostSection(context));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Cost section when a price was given (rendered by the Economics report code).</summary>
+    private static string CostSection(ReportContext context) => "";
+
+    private static void AppendTelemetry(StringBuilder sb, RunResult r)
+    {
+        sb.AppendLine();
+        sb.AppendLine("## Telemetry");
+        if (r.Telemetry is null)
+        {
+            sb.AppendLine("Power, energy and utilization: not measured (telemetry was off for this run).");
+            return;
+        }
+        foreach (var s in r.Telemetry.Sources)
+            sb.AppendLine(s.Available ? $"- {s.Name}: measured every {r.Telemetry.SampleMs} ms{(s.Detail is null ? "" : $" ({s.Detail})")}" : $"- {s.Name}: not measured ({s.Reason})");
+        if (r.Telemetry.Idle is { } idle)
+            sb.AppendLine($"- idle baseline: {idle.EndOffset - idle.StartOffset:F1} s, {idle.Samples} samples, " +
+                (idle.AveragePowerWatts.Count == 0 ? "no power source" : string.Join(", ", idle.AveragePowerWatts.Select(kv => $"{kv.Key} {kv.Value:F1} W"))));
+    }
+
+    private static void AppendEnvironment(StringBuilder sb, RunResult r)
+    {
+        var e = r.Environment;
+        var m = r.Model;
+        sb.AppendLine();
+        sb.AppendLine("## Environment");
+        sb.AppendLine($"- host: {e.Host}; OS: {e.Os}; CPU: {e.CpuModel} ({e.LogicalCores} logical cores)" + (e.MemoryBytes is long mem ? $"; memory {RunSummaryTable.FormatBytes(mem)}" : ""));
+        foreach (var g in e.Gpus) sb.AppendLine($"- GPU: {g.Name} (driver {g.DriverVersion ?? "?"}, CUDA {g.CudaDriverVersion ?? "?"})");
+        if (e.Gpus.Count == 0) sb.AppendLine("- GPU: none detected");
+        sb.AppendLine($"- .NET {e.DotnetVersion}; ONNX Runtime {e.OrtVersion ?? "?"}; ONNX Runtime GenAI {e.GenAiVersion ?? "?"}; engine {r.Engine.Name} {r.Engine.Version} ({r.Engine.ExecutionProvider})");
+        sb.AppendLine($"- harness {r.Tool.Version}, commit {r.Tool.GitCommit ?? "unknown"}");
+        sb.AppendLine($"- model: {m.Name}{(m.Synthetic ? $" — synthetic weights, same shape as {m.SyntheticOf}" : " — real weights")}; {m.ModelType}, {m.Layers} layers, hidden {m.HiddenSize}, {m.Heads} heads / {m.KvHeads} KV heads (head {m.HeadSize}), vocab {m.VocabSize}, context {m.ContextLength}; {m.Precision} weights, {m.IoDType} I/O, {m.Attention} attention" +
+            (m.WeightBytes is long wb ? $"; {RunSummaryTable.FormatBytes(wb)} on disk" : "") + (m.OnnxSha256 is { } h ? $"; model.onnx sha256 {h[..16]}…" : ""));
+        var c = r.Config;
+        sb.AppendLine($"- measurement: warm-up {c.WarmupRepetitions}, repetitions {c.MinRepetitions}..{c.MaxRepetitions}, budget {c.TimeBudgetSeconds:G} s per scenario, target ±{c.CiTarget * 100:G}% (95% CI of the median), seed {c.Seed}");
+    }
 }

@@ -26,7 +26,10 @@ public static class ResultStore
     /// <summary>Writes text atomically: temp file + fsync + rename.</summary>
     public static void WriteAtomic(string path, string content) => WriteAtomic(path, Encoding.UTF8.GetBytes(content));
 
-    public static void WriteAtomic(string path, ReadOnlySpan<byte> content)
+    public static void WriteAtomic(string path, ReadOnlySpan<byte> content) => WriteAtomic(path, content, beforeCommit: null);
+
+    /// <summary><paramref name="beforeCommit"/> runs after the temp file is written, before the rename (tests simulate a crash there).</summary>
+    internal static void WriteAtomic(string path, ReadOnlySpan<byte> content, Action? beforeCommit)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
@@ -38,6 +41,7 @@ public static class ResultStore
                 fs.Write(content);
                 fs.Flush(flushToDisk: true);
             }
+            beforeCommit?.Invoke();
             File.Move(tmp, path, overwrite: true);
         }
         catch

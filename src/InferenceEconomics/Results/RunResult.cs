@@ -63,7 +63,7 @@ public sealed record EnvironmentInfo
     public long? MemoryBytes { get; init; }
     public required string DotnetVersion { get; init; }
     public string? OrtVersion { get; init; }
-    public string? GenAiVersion { get; init; }
+    [JsonPropertyName("genai_version")] public string? GenAiVersion { get; init; }
     public IReadOnlyList<GpuInfo> Gpus { get; init; } = [];
 }
 
@@ -80,7 +80,7 @@ public sealed record ModelInfo
     public string? SyntheticOf { get; init; }
     public required string ModelType { get; init; }
     public required string Precision { get; init; }
-    public required string IoDType { get; init; }
+    [JsonPropertyName("io_dtype")] public required string IoDType { get; init; }
     public required string Attention { get; init; }
     public required int Layers { get; init; }
     public required int HiddenSize { get; init; }

@@ -1,0 +1,30 @@
+using InferenceEconomics.Engines.GenAi;
+using InferenceEconomics.Models;
+
+namespace InferenceEconomics.Engines;
+
+/// <summary>
+/// --engine auto|genai|ort. auto = GenAI on CPU; on CUDA the plain-ORT engine, because GenAI's CUDA
+/// add-on package is not part of this build (ort-genai.md §5).
+/// </summary>
+public sealed class EngineFactory : IEngineFactory
+{
+    public static readonly IReadOnlyList<string> EngineNames = ["auto", "genai", "ort"];
+
+    public static string ResolveEngineName(EngineOptions options)
+    {
+        var name = options.Engine.ToLowerInvariant();
+        if (!EngineNames.Contains(name))
+            throw new InferenceEconomicsException(ErrorKind.Usage, $"--engine '{options.Engine}' is not one of auto, genai, ort");
+        bool cuda = options.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        if (!cuda && !options.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
+            throw new InferenceEconomicsException(ErrorKind.Usage, $"--device '{options.Device}' is not cpu, cuda or cuda:N");
+        return name == "auto" ? (cuda ? "ort" : "genai") : name;
+    }
+
+    public IInferenceEngine Create(ResolvedModel model, EngineOptions options) => ResolveEngineName(options) switch
+    {
+        "genai" => new GenAiEngine(model, options),
+        _ => throw new InferenceEconomicsException(ErrorKind.DeviceUnavailable, "the ort engine is not in this build yet"),
+    };
+}

@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using InferenceEconomics.Common;
+using InferenceEconomics.Engines;
+using InferenceEconomics.Models;
+using InferenceEconomics.Reporting;
+using InferenceEconomics.Results;
+
+namespace InferenceEconomics.Measurement;
+
+/// <summary>Everything one run needs, decided by the CLI (or a test).</summary>
+public sealed record RunPlan
+{
+    public required string ModelSpec { get; init; }
+    public ModelRequest ModelRequest { get; init; } = new();
+    public EngineOptions Engine { get; init; } = new();
+    public required IReadOnlyList<int> BatchSizes { get; init; }
+    public required IReadOnlyList<int> PromptTokens { get; init; }
+    public required IReadOnlyList<int> GenTokens { get; init; }
+    public MeasurementSettings Measurement { get; init; } = new();
+    /// <summary>Folder that receives the run folder (results/).</summary>
+    public required string ResultsDir { get; init; }
+}
+
+/// <summary>Coarse stages of a run, for the console.</summary>
+public sealed record RunProgress(string Stage, double? Fraction, SweepProgress? Sweep);
+
+/// <summary>
+/// One run end to end: resolve the model, load the engine, sweep the scenario matrix, and keep
+/// result.json current after every scenario (atomic writes), so nothing finished is ever lost.
+/// Data flows one way: Models -> Engines -> Measurement -> Results -> Reporting.
+/// </summary>
+public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
+{
+    public sealed record Outcome(RunResult Result, string Folder, bool Interrupted)
+    {
+        public bool AnyScenarioRan => Result.Scenarios.Any(s => s.Status == "ok");
+    }
+
+    public Outcome Execute(RunPlan plan, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
+    {
+        var started = DateTimeOffset.UtcNow;
+        progress?.Report(new RunProgress("resolving model", null, null));
+        var buildProgress = progress is null ? null : new Progress<double>(f => progress.Report(new RunProgress("building synthetic model", f, null)));
+        var model = new ModelResolver(paths).Resolve(plan.ModelSpec, plan.ModelRequest, buildProgress, ct);
+
+        progress?.Report(new RunProgress("loading model", null, null));
+        using var engine = engines.Create(model, plan.Engine);
+
+        var scenarios = Scenario.Matrix(plan.BatchSizes, plan.PromptTokens, plan.GenTokens);
+        var environment = EnvironmentProbe.Collect();
+        var folder = Path.Combine(plan.ResultsDir, ResultStore.RunFolderName(started, environment.Host, model.DisplayName));
+        var clock = RunClock.StartNew();
+        var config = new RunConfig
+        {
+            ModelSpec = plan.ModelSpec,
+            EngineRequested = plan.Engine.Engine,
+            Device = plan.Engine.Device,
+            BatchSizes = plan.BatchSizes,
+            PromptTokens = plan.PromptTokens,
+            GenTokens = plan.GenTokens,
+            WarmupRepetitions = plan.Measurement.WarmupRepetitions,
+            MinRepetitions = plan.Measurement.MinRepetitions,
+            MaxRepetitions = plan.Measurement.MaxRepetitions,
+            TimeBudgetSeconds = plan.Measurement.TimeBudgetSeconds,
+            CiTarget = plan.Measurement.CiTarget,
+            Seed = plan.Measurement.Seed,
+            IntraOpThreads = plan.Engine.IntraOpThreads,
+        };
+        var result = new RunResult
+        {
+            RunId = Path.GetFileName(folder),
+            StartedUtc = started,
+            Status = "running",
+            Tool = new ToolInfo("InferenceEconomics", ToolVersion.Version, GitInfo.Commit(paths.Root)),
+            Config = config,
+            Environment = environment,
+            Model = DescribeModel(model),
+            Engine = engine.Info,
+            Scenarios = [],
+            Labels = Labels(model),
+        };
+
+        var done = new List<ScenarioResult>();
+        var runner = new SweepRunner(engine, model.Config, plan.Measurement, clock);
+        var sweepProgress = progress is null ? null : new Progress<SweepProgress>(s => progress.Report(new RunProgress("measuring", null, s)));
+        // Keep result.json current after each scenario: an interrupted sweep keeps every finished scenario.
+        var outcome = runner.Run(scenarios, s =>
+        {
+            done.Add(s);
+            ResultStore.Save(result with { Scenarios = done.ToList() }, folder);
+        }, sweepProgress, ct);
+
+        var status = outcome.Interrupted ? "interrupted" : outcome.Scenarios.All(s => s.Status == "ok") ? "complete" : "partial";
+        result = result with { Scenarios = outcome.Scenarios, Status = status, FinishedUtc = DateTimeOffset.UtcNow };
+        ResultStore.Save(result, folder);
+        return new Outcome(result, folder, outcome.Interrupted);
+    }
+
+    /// <summary>Writes every report format beside result.json.</summary>
+    public static IReadOnlyList<string> WriteReports(ReportContext context, IEnumerable<IReportExporter>? exporters = null) =>
+        (exporters ?? Exporters.Default).SelectMany(e => e.Export(context)).ToList();
+
+    public static IReadOnlyList<string> Labels(ResolvedModel model)
+    {
+        var labels = new List<string>();
+        if (model.Synthetic)
+            labels.Add($"synthetic weights, same shape as {model.SyntheticOf ?? model.DisplayName}: throughput is real, generated text is meaningless");
+        return labels;
+    }
+
+    public static ModelInfo DescribeModel(ResolvedModel m)
+    {
+        var c = m.Config;
+        var files = Directory.GetFiles(m.Directory).Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".data", StringComparison.Ordinal)).ToList();
+        return new ModelInfo
+        {
+            Name = m.DisplayName,
+            Path = m.Directory,
+            Synthetic = m.Synthetic,
+            SyntheticOf = m.SyntheticOf,
+            ModelType = c.ModelType,
+            Precision = m.Precision.ToString().ToLowerInvariant(),
+            IoDType = m.Precision == WeightPrecision.Fp16 || c.Providers.Any(p => p.Contains("cuda", StringComparison.OrdinalIgnoreCase)) ? "float16" : "float32",
+            Attention = c.PositionIdsName is null ? "group_query" : "multi_head+position_ids",
+            Layers = c.NumHiddenLayers,
+            HiddenSize = c.HiddenSize,
+            Heads = c.NumAttentionHeads,
+            KvHeads = c.NumKeyValueHeads,
+            HeadSize = c.HeadSize,
+            IntermediateSize = m.Shape?.IntermediateSize,
+            VocabSize = c.VocabSize,
+            ContextLength = c.ContextLength,
+            ParameterCount = m.Shape?.ParameterCount,
+            WeightBytes = files.Sum(f => new FileInfo(f).Length),
+            OnnxSha256 = Sha256(Path.Combine(m.Directory, c.Filename)),
+        };
+    }
+
+    private static string? Sha256(string path)
+    {
+        if (!File.Exists(path)) return null;
+        using var fs = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(fs));
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using InferenceEconomics.Common;
+using InferenceEconomics.Models.Onnx;
+using InferenceEconomics.Models.Synthetic;
+
+namespace InferenceEconomics.Models;
+
+/// <summary>What the user asked for besides the model name.</summary>
+public sealed record ModelRequest
+{
+    /// <summary>cpu | cuda[:N]: picks the alias variant and the synthetic default precision.</summary>
+    public string Device { get; init; } = "cpu";
+    /// <summary>Weight precision for synthetic models; null = the device default (cpu fp32, cuda fp16) or the alias variant's.</summary>
+    public WeightPrecision? Precision { get; init; }
+    public int Seed { get; init; } = 1234;
+}
+
+/// <summary>
+/// Turns --model into a loadable folder: a path with genai_config.json, an alias of
+/// models/models.json (real weights if present, else a synthetic model of the same shape, loudly
+/// labelled), or synthetic:&lt;preset&gt; (generated once into the git-ignored cache).
+/// </summary>
+public sealed class ModelResolver(ProjectPaths paths)
+{
+    public const string SyntheticPrefix = "synthetic:";
+    public const string SyntheticMarkerFile = "synthetic.json";
+
+    public ResolvedModel Resolve(string spec, ModelRequest request, IProgress<double>? buildProgress = null, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(spec))
+            throw new InferenceEconomicsException(ErrorKind.Usage, "--model is empty; give a folder, an alias or synthetic:<preset>");
+        bool cuda = request.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+
+        if (spec.StartsWith(SyntheticPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var presetName = spec[SyntheticPrefix.Length..];
+            var preset = SyntheticPresets.Get(presetName);
+            var precision = request.Precision ?? (cuda ? WeightPrecision.Fp16 : WeightPrecision.Fp32);
+            return BuildSynthetic(preset.Name, preset.Shape, precision, cuda, request.Seed, preset.Name, buildProgress, ct);
+        }
+
+        var catalog = ModelCatalog.Load(paths.ModelCatalogFile);
+        if (!LooksLikePath(spec) && catalog.Aliases.TryGetValue(spec, out var alias))
+        {
+            var variantKey = cuda ? "cuda" : "cpu";
+            alias.Variants.TryGetValue(variantKey, out var variant);
+            if (variant is not null)
+            {
+                var dir = Path.IsPathRooted(variant.Path) ? variant.Path : Path.Combine(paths.Root, variant.Path);
+                if (File.Exists(Path.Combine(dir, GenAiConfig.FileName)))
+                    return FromFolder(dir, spec) with { DisplayName = spec };
+            }
+            var preset = SyntheticPresets.Get(alias.Preset);
+            var precision = request.Precision ?? (variant is not null ? ParsePrecision(variant.Precision) : (cuda ? WeightPrecision.Fp16 : WeightPrecision.Fp32));
+            return BuildSynthetic(spec, preset.Shape, precision, cuda, request.Seed, alias.Preset, buildProgress, ct);
+        }
+
+        if (Directory.Exists(spec))
+        {
+            if (request.Precision is not null)
+                throw new InferenceEconomicsException(ErrorKind.Usage, $"--precision applies to synthetic models only; '{spec}' is a model folder with fixed weights (drop --precision)");
+            return FromFolder(spec, null);
+        }
+        if (LooksLikePath(spec))
+            throw new InferenceEconomicsException(ErrorKind.ModelNotFound,
+                $"model folder '{spec}' does not exist; give a folder with genai_config.json, an alias ({string.Join(", ", catalog.Aliases.Keys)}) or synthetic:<preset>");
+        var names = catalog.Aliases.Keys.Concat(SyntheticPresets.Names.Select(n => SyntheticPrefix + n)).ToList();
+        throw new InferenceEconomicsException(ErrorKind.ModelNotFound,
+            $"unknown model '{spec}'{Suggest.DidYouMean(spec, names)}: not a folder, not an alias in models/models.json ({string.Join(", ", catalog.Aliases.Keys)}), and not synthetic:<preset> (presets: {string.Join(", ", SyntheticPresets.Names)})");
+    }
+
+    /// <summary>A folder made by the model builder (or by this tool's synthetic builder).</summary>
+    public static ResolvedModel FromFolder(string directory, string? displayName)
+    {
+        var full = Path.GetFullPath(directory);
+        var config = GenAiConfig.Load(full);
+        OnnxModelInspector.Validate(full, config.Filename);
+        var marker = Path.Combine(full, SyntheticMarkerFile);
+        bool synthetic = File.Exists(marker);
+        string? syntheticOf = null;
+        WeightPrecision precision = GuessPrecision(full, config);
+        if (synthetic)
+        {
+            try
+            {
+                var node = JsonNode.Parse(File.ReadAllText(marker));
+                syntheticOf = node?["preset"]?.GetValue<string>();
+                if (node?["precision"]?.GetValue<string>() is { } p) precision = ParsePrecision(p);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or InferenceEconomicsException) { }
+        }
+        return new ResolvedModel
+        {
+            Directory = full,
+            DisplayName = displayName ?? (syntheticOf is not null ? $"synthetic:{syntheticOf}" : Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar))),
+            Config = config,
+            Synthetic = synthetic,
+            SyntheticOf = syntheticOf,
+            Precision = precision,
+        };
+    }
+
+    private ResolvedModel BuildSynthetic(string displayName, ModelShape shape, WeightPrecision precision, bool cuda, int seed, string presetName,
+        IProgress<double>? progress, CancellationToken ct)
+    {
+        // CPU kernels take fp32 activations for fp32 and int4 weights; fp16 weights mean the fp16 (CUDA) form.
+        var io = precision == WeightPrecision.Fp16 ? IoDType.Float16 : IoDType.Float32;
+        if (cuda && precision == WeightPrecision.Int4) io = IoDType.Float16;
+        var spec = new SyntheticSpec(shape, precision, io, seed, presetName);
+        var dir = SyntheticModelCache.GetOrBuild(spec, paths.SyntheticCacheDir, progress, ct);
+        var model = FromFolder(dir, displayName);
+        return model with { Synthetic = true, SyntheticOf = presetName, Precision = precision, Shape = shape, DisplayName = displayName };
+    }
+
+    public static WeightPrecision ParsePrecision(string s) => s.ToLowerInvariant() switch
+    {
+        "fp32" or "float32" => WeightPrecision.Fp32,
+        "fp16" or "float16" => WeightPrecision.Fp16,
+        "int4" => WeightPrecision.Int4,
+        _ => throw new InferenceEconomicsException(ErrorKind.Usage, $"precision '{s}' is not one of fp32, fp16, int4"),
+    };
+
+    /// <summary>For folders not made here: the builder's folder names say int4 / fp16 / fp32.</summary>
+    private static WeightPrecision GuessPrecision(string dir, GenAiConfig config)
+    {
+        var hint = (dir + "/" + config.Filename).ToLowerInvariant();
+        if (hint.Contains("int4")) return WeightPrecision.Int4;
+        if (hint.Contains("fp16") || hint.Contains("cuda")) return WeightPrecision.Fp16;
+        return WeightPrecision.Fp32;
+    }
+
+    private static bool LooksLikePath(string s) =>
+        s.Contains('/') || s.Contains('\\') || s.StartsWith('.') || s.StartsWith('~');
+}

@@ -1,0 +1,90 @@
+using InferenceEconomics.Tests.TestSupport;
+
+namespace InferenceEconomics.Tests.Foundation;
+
+/// <summary>Bad input: one clear line on stderr, no stack trace, and a distinct exit code per kind of mistake.</summary>
+public class CliErrorTests
+{
+    private static void AssertOneLine(CliRunner.Outcome o, int code, string mustContain)
+    {
+        Assert.Equal(code, o.ExitCode);
+        var lines = o.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(mustContain, lines[0]);
+        Assert.DoesNotContain("   at ", o.Err);
+    }
+
+    [Fact]
+    public void Missing_folder_is_model_not_found()
+    {
+        using var tmp = new TempDir();
+        AssertOneLine(CliRunner.Run("--model", tmp.Combine("nope"), "--results", tmp.Path), 3, "does not exist");
+    }
+
+    [Fact]
+    public void Folder_without_config_is_config_invalid()
+    {
+        using var tmp = new TempDir();
+        AssertOneLine(CliRunner.Run("--model", tmp.Path, "--results", tmp.Path), 4, "genai_config.json");
+    }
+
+    [Fact]
+    public void Malformed_config_says_where()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp.Combine("genai_config.json"), "{\n  \"model\": { \"type\": \n}");
+        AssertOneLine(CliRunner.Run("--model", tmp.Path, "--results", tmp.Path), 13, "line 3");
+    }
+
+    [Theory]
+    [InlineData("0", "out of range")]
+    [InlineData("abc", "not a whole number")]
+    [InlineData("1,,8", "empty element")]
+    public void Bad_batch_is_usage_error(string batch, string message)
+    {
+        AssertOneLine(CliRunner.Run("--batch", batch), 2, message);
+    }
+
+    [Fact]
+    public void Unknown_option_suggests_the_close_one()
+    {
+        AssertOneLine(CliRunner.Run("--bacth", "1"), 2, "did you mean --batch");
+    }
+
+    [Fact]
+    public void Unknown_command_suggests_the_close_one()
+    {
+        AssertOneLine(CliRunner.Run("compre"), 2, "did you mean compare");
+    }
+
+    [Fact]
+    public void Verbose_adds_the_stack_trace()
+    {
+        using var tmp = new TempDir();
+        var o = CliRunner.Run("--model", tmp.Path, "--results", tmp.Path, "--verbose");
+        Assert.Equal(4, o.ExitCode);
+        Assert.Contains("   at ", o.Err);
+    }
+
+    [SharedModelFact]
+    public void Sweep_where_every_scenario_exceeds_context_exits_no_scenario_ran()
+    {
+        using var tmp = new TempDir();
+        var o = CliRunner.Run("--model", Repo.SharedTinyModel!, "--prompt-tokens", "2000,3000", "--gen-tokens", "64", "--batch", "1", "--results", tmp.Path, "--quiet");
+        AssertOneLine(o, 7, "exceeds the model's context length 2048");
+        // The failed scenarios are still recorded.
+        var run = Directory.GetDirectories(tmp.Path).Single();
+        var result = InferenceEconomics.Results.ResultStore.Load(run);
+        Assert.All(result.Scenarios, s => Assert.Equal("failed", s.Status));
+    }
+
+    [Fact]
+    public void Help_lists_every_command()
+    {
+        var o = CliRunner.Run("--help");
+        Assert.Equal(0, o.ExitCode);
+        foreach (var c in InferenceEconomics.Cli.CommandRegistry.All) Assert.Contains($"  {c.Name} ", o.Out);
+        Assert.Contains("./run.sh --model", o.Out);
+    }
+}

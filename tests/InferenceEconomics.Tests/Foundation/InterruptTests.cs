@@ -1,0 +1,43 @@
+using InferenceEconomics.Common;
+using InferenceEconomics.Engines;
+using InferenceEconomics.Measurement;
+using InferenceEconomics.Results;
+using InferenceEconomics.Tests.TestSupport;
+
+namespace InferenceEconomics.Tests.Foundation;
+
+public class InterruptTests
+{
+    /// <summary>Synchronous progress sink (Progress&lt;T&gt; posts to the thread pool, too late to cancel on cue).</summary>
+    private sealed class CancelAtScenario(int index, CancellationTokenSource cts) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value)
+        {
+            if (value.Sweep is { } s && s.ScenarioIndex == index) cts.Cancel();
+        }
+    }
+
+    [SharedModelFact]
+    public void Interrupted_sweep_keeps_finished_scenarios_and_marks_the_rest()
+    {
+        using var tmp = new TempDir();
+        using var cts = new CancellationTokenSource();
+        var plan = new RunPlan
+        {
+            ModelSpec = Repo.SharedTinyModel!,
+            BatchSizes = [1, 2, 4],
+            PromptTokens = [8],
+            GenTokens = [4],
+            Measurement = new MeasurementSettings { MinRepetitions = 3, MaxRepetitions = 3, TimeBudgetSeconds = 1 },
+            ResultsDir = tmp.Path,
+        };
+        var outcome = new RunOrchestrator(new ProjectPaths(Repo.Root), new EngineFactory()).Execute(plan, new CancelAtScenario(1, cts), cts.Token);
+
+        Assert.True(outcome.Interrupted);
+        var onDisk = ResultStore.Load(outcome.Folder);
+        Assert.Equal("interrupted", onDisk.Status);
+        Assert.Equal(["ok", "not_run", "not_run"], onDisk.Scenarios.Select(s => s.Status));
+        Assert.Equal(3, onDisk.Scenarios[0].Repetitions.Count);
+        Assert.Empty(Directory.GetFiles(outcome.Folder, "*.tmp"));
+    }
+}

@@ -1,0 +1,66 @@
+using InferenceEconomics.Engines;
+using InferenceEconomics.Measurement;
+using InferenceEconomics.Models;
+using InferenceEconomics.Results;
+
+namespace InferenceEconomics.Tests.Foundation;
+
+public class ScenarioTests
+{
+    [Fact]
+    public void Matrix_is_the_cross_product_in_list_order()
+    {
+        var m = Scenario.Matrix([1, 8], [128, 512], [32]);
+        Assert.Equal(["b1_p128_g32", "b1_p512_g32", "b8_p128_g32", "b8_p512_g32"], m.Select(s => s.Id));
+    }
+
+    [Fact]
+    public void Prompt_ids_avoid_pad_and_eos_and_are_seeded()
+    {
+        var cfg = Config(vocab: 4, eos: [2], pad: 3);
+        var ids = PromptGenerator.Generate(cfg, batch: 8, promptTokens: 64, seed: 7);
+        Assert.Equal(8 * 64, ids.Length);
+        Assert.All(ids, id => Assert.True(id is 0 or 1, $"id {id} is pad/eos or outside the vocabulary"));
+        Assert.Contains(0, ids);
+        Assert.Contains(1, ids);
+        Assert.Equal(ids, PromptGenerator.Generate(cfg, 8, 64, 7));
+        Assert.NotEqual(ids, PromptGenerator.Generate(cfg, 8, 64, 8));
+    }
+
+    [Fact]
+    public void Repetition_metrics_follow_metrics_md()
+    {
+        // Hand-made repetition: B=2, P=10, G=4; prefill 0.5 s, ttft 0.6 s, steps 0.1, 0.2, 0.3.
+        var r = new RepetitionSample
+        {
+            PrefillSeconds = 0.5, TtftSeconds = 0.6, StepSeconds = [0.1, 0.2, 0.3],
+            PrefillStartOffset = 0, DecodeStartOffset = 0.6, DecodeEndOffset = 1.2,
+        };
+        Assert.Equal(2 * 10 / 0.5, RepetitionMetrics.PrefillTps(r, 2, 10), 9);    // 40 t/s
+        Assert.Equal(2 * 3 / 0.6, RepetitionMetrics.DecodeTps(r, 2, 4), 9);       // 10 t/s
+        Assert.Equal(1.2, r.E2eSeconds, 12);                                      // ttft + steps
+        Assert.Equal(2 * 4 / 1.2, RepetitionMetrics.OutputTps(r, 2, 4), 9);
+        Assert.Equal(0.2, RepetitionMetrics.Tpot(r, 4), 12);                      // (1.2 - 0.6) / 3
+    }
+
+    [Fact]
+    public void Timestamps_become_offsets_and_step_durations()
+    {
+        var f = System.Diagnostics.Stopwatch.Frequency;
+        var clock = new RunClock(1000);
+        var t = new RepetitionTimestamps { PrefillStart = 1000 + f, PrefillEnd = 1000 + 2 * f, FirstTokenEnd = 1000 + 3 * f, StepEnds = [1000 + 5 * f, 1000 + 6 * f] };
+        var s = RepetitionMetrics.ToSample(t, clock);
+        Assert.Equal(1.0, s.PrefillSeconds, 9);
+        Assert.Equal(2.0, s.TtftSeconds, 9);
+        Assert.Equal([2.0, 1.0], s.StepSeconds.Select(x => Math.Round(x, 9)));
+        Assert.Equal(1.0, s.PrefillStartOffset, 9);
+        Assert.Equal(3.0, s.DecodeStartOffset, 9);
+        Assert.Equal(6.0, s.DecodeEndOffset, 9);
+    }
+
+    internal static GenAiConfig Config(int vocab, int[] eos, int pad) => new()
+    {
+        ModelType = "llama", ContextLength = 2048, VocabSize = vocab, HeadSize = 16, HiddenSize = 16, NumAttentionHeads = 1,
+        NumKeyValueHeads = 1, NumHiddenLayers = 1, Filename = "model.onnx", BosTokenId = 0, EosTokenIds = eos, PadTokenId = pad,
+    };
+}
