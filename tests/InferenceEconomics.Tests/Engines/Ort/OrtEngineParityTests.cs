@@ -31,4 +31,35 @@ public sealed class OrtEngineParityTests
         // Not a degenerate model that repeats one id: the comparison means something.
         Assert.True(actual.SelectMany(s => s).Distinct().Count() > gen / 2);
     }
+
+    [SyntheticModelTheory]
+    [InlineData(WeightPrecision.Fp32, 1)]
+    [InlineData(WeightPrecision.Fp32, 4)]
+    [InlineData(WeightPrecision.Int4, 1)]
+    [InlineData(WeightPrecision.Int4, 4)]
+    [InlineData(WeightPrecision.Fp16, 1)]
+    [InlineData(WeightPrecision.Fp16, 4)]
+    public void Synthetic_gqa_model_greedy_ids_match_genai(WeightPrecision precision, int batch)
+    {
+        var model = SyntheticTiny.Get(precision)!;
+        const int prompt = 9, gen = 10;
+        var ids = PromptGenerator.Generate(model.Config, batch, prompt, seed: 3);
+        var request = new GenerationRequest(batch, prompt, gen, ids, CaptureTokens: true);
+
+        var (expected, actual) = OrtTestModels.BothEngines(model, request);
+        Assert.Equal(expected, actual);
+        Assert.True(actual.SelectMany(s => s).Distinct().Count() > 2);
+
+        // The graph selector (what the CUDA path runs) agrees too.
+        var (_, onGraph) = OrtTestModels.BothEngines(model, request, deviceSelector: true);
+        Assert.Equal(expected, onGraph);
+    }
+
+    [SyntheticModelTheory]
+    [InlineData(WeightPrecision.Fp32)]
+    public void Synthetic_gqa_model_shares_one_kv_buffer(WeightPrecision precision)
+    {
+        using var engine = new InferenceEconomics.Engines.Ort.OrtEngine(SyntheticTiny.Get(precision)!, OrtTestModels.Cpu);
+        Assert.True(engine.SharesKvBuffer); // past_present_share_buffer and no position_ids
+    }
 }
