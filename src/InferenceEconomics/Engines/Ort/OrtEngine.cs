@@ -18,6 +18,7 @@ public sealed class OrtEngine : IInferenceEngine
     private readonly GenAiConfig _config;
     private readonly OrtDeviceSpec _device;
     private readonly SessionOptions _sessionOptions;
+    private readonly SessionOptions _selectorOptions; // same EP, never CUDA graphs
     private readonly InferenceSession _session;
     private readonly OrtMemoryInfo _deviceMemory;
     private readonly OrtAllocator _deviceAllocator;
@@ -48,7 +49,8 @@ public sealed class OrtEngine : IInferenceEngine
         if (!File.Exists(modelPath))
             throw new InferenceEconomicsException(ErrorKind.ModelFileInvalid, $"'{modelPath}' named by genai_config.json does not exist; regenerate the model folder");
 
-        _sessionOptions = CreateSessionOptions(_device, options);
+        _sessionOptions = CreateSessionOptions(_device, options, options.CudaGraph);
+        _selectorOptions = CreateSessionOptions(_device, options with { IntraOpThreads = 1 }, cudaGraph: false);
         try
         {
             _session = new InferenceSession(modelPath, _sessionOptions);
@@ -56,6 +58,7 @@ public sealed class OrtEngine : IInferenceEngine
         catch (OnnxRuntimeException e)
         {
             _sessionOptions.Dispose();
+            _selectorOptions.Dispose();
             throw new InferenceEconomicsException(ErrorKind.ModelFileInvalid, $"ONNX Runtime cannot load '{modelPath}': {FirstLine(e.Message)}; check or regenerate the model files", e);
         }
 
@@ -83,8 +86,8 @@ public sealed class OrtEngine : IInferenceEngine
             _deviceAllocator = _device.IsCuda ? new OrtAllocator(_session, _deviceMemory) : OrtAllocator.DefaultInstance;
 
             bool useDeviceSelector = deviceSelector ?? _device.IsCuda;
-            _selector = useDeviceSelector
-                ? new DeviceGreedySelector(_sessionOptions, _config.VocabSize, _config.EosTokenIds, logitsType)
+            _selector = useDeviceSelector && !options.CudaGraph
+                ? new DeviceGreedySelector(_selectorOptions, _config.VocabSize, _config.EosTokenIds, logitsType)
                 : new HostGreedySelector(_config.VocabSize, _config.EosTokenIds);
 
             if (options.CudaGraph)
@@ -92,13 +95,14 @@ public sealed class OrtEngine : IInferenceEngine
                 if (!SharesKvBuffer)
                     throw new InferenceEconomicsException(ErrorKind.Usage,
                         "--cuda-graph needs a GroupQueryAttention model with past_present_share_buffer (fixed KV buffers); this model feeds position_ids or grows its cache: drop --cuda-graph");
-                _graphDecoder = new CudaGraphDecoder(this, _sessionOptions, logitsType);
+                _graphDecoder = new CudaGraphDecoder(this, _selectorOptions, logitsType);
             }
         }
         catch
         {
             _session.Dispose();
             _sessionOptions.Dispose();
+            _selectorOptions.Dispose();
             throw;
         }
 
@@ -112,7 +116,7 @@ public sealed class OrtEngine : IInferenceEngine
     /// </summary>
     internal static int DefaultIntraOpThreads => Math.Clamp(Environment.ProcessorCount / 2, 1, 16);
 
-    private static SessionOptions CreateSessionOptions(OrtDeviceSpec device, EngineOptions options)
+    private static SessionOptions CreateSessionOptions(OrtDeviceSpec device, EngineOptions options, bool cudaGraph)
     {
         var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogId = "ie-ort" };
         so.IntraOpNumThreads = options.IntraOpThreads ?? DefaultIntraOpThreads;
@@ -122,7 +126,7 @@ public sealed class OrtEngine : IInferenceEngine
             cuda.UpdateOptions(new Dictionary<string, string>
             {
                 ["device_id"] = device.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["enable_cuda_graph"] = options.CudaGraph ? "1" : "0",
+                ["enable_cuda_graph"] = cudaGraph ? "1" : "0",
             });
             try { so.AppendExecutionProvider_CUDA(cuda); }
             catch (OnnxRuntimeException e)
@@ -198,9 +202,11 @@ public sealed class OrtEngine : IInferenceEngine
             long[] kvShape = SharesKvBuffer
                 ? [batch, _config.NumKeyValueHeads, total, _config.HeadSize]
                 : [batch, _config.NumKeyValueHeads, 0, _config.HeadSize];
+            // Empty pasts hold no bytes: host tensors (a zero-byte device allocation is not worth the risk).
+            var kvAllocator = SharesKvBuffer ? _deviceAllocator : OrtAllocator.DefaultInstance;
             for (int i = 0; i < _pastNames.Length; i++)
             {
-                var kv = OrtValue.CreateAllocatedTensorValue(_deviceAllocator, _kvType, kvShape);
+                var kv = OrtValue.CreateAllocatedTensorValue(kvAllocator, _kvType, kvShape);
                 kvBuffers.Add(kv);
                 binding.BindInput(_pastNames[i], kv);
                 if (SharesKvBuffer) binding.BindOutput(_presentNames[i], kv);
@@ -314,5 +320,6 @@ public sealed class OrtEngine : IInferenceEngine
         if (_device.IsCuda) _deviceAllocator.Dispose();
         _session.Dispose();
         _sessionOptions.Dispose();
+        _selectorOptions.Dispose();
     }
 }
