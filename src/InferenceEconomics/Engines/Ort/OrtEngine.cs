@@ -173,6 +173,11 @@ public sealed class OrtEngine : IInferenceEngine
         {
             throw new ScenarioFailedException($"out of memory at batch {b}, {p + g} tokens on {_device.Name}: {FirstLine(e.Message)}", e);
         }
+        catch (OnnxRuntimeException e)
+        {
+            // Recorded as this scenario's failure; the sweep goes on with the next one.
+            throw new ScenarioFailedException($"ONNX Runtime failed at batch {b}, {p}+{g} tokens on {_device.Name}: {FirstLine(e.Message)}", e);
+        }
     }
 
     /// <summary>The plain loop: a growing mask, one model run per step, KV cache moved by binding.</summary>

@@ -29,11 +29,17 @@ internal sealed class HostGreedySelector(int vocabSize, IReadOnlyList<int> eosId
         var raw = logits.GetTensorMutableRawData();
         for (int b = 0; b < batch; b++)
         {
-            long offset = ((long)b * seq + seq - 1) * vocab;
+            int offset = checked((int)(((long)b * seq + seq - 1) * vocab));
             if (info.ElementDataType == TensorElementType.Float16)
-                TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(raw).Slice((int)offset, vocab), _row);
+                TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(raw).Slice(offset, vocab), _row);
             else
-                MemoryMarshal.Cast<byte, float>(raw).Slice((int)offset, vocab).CopyTo(_row);
+            {
+                // fp32: read in place; copy only in the rare case an EOS id is the maximum.
+                var row = MemoryMarshal.Cast<byte, float>(raw).Slice(offset, vocab);
+                int best = TensorPrimitives.IndexOfMax(row);
+                if (!eosIds.Contains(best)) { ids[b] = best; continue; }
+                row.CopyTo(_row);
+            }
             foreach (var eos in eosIds) _row[eos] = float.NegativeInfinity;
             ids[b] = TensorPrimitives.IndexOfMax(_row);
         }

@@ -99,3 +99,20 @@ public sealed class OrtEngineSupportTests
         Assert.Contains(belongsTo, line);
     }
 }
+
+/// <summary>The fail-fast path end to end through the CLI of the CPU build.</summary>
+public sealed class OrtCliDeviceTests
+{
+    [SharedModelFact]
+    public void Run_on_cuda_in_the_cpu_build_exits_10_with_one_line()
+    {
+        using var results = new TempDir();
+        var o = CliRunner.Run("run", "--model", Repo.SharedTinyModel!, "--device", "cuda", "--batch", "1",
+            "--prompt-tokens", "4", "--gen-tokens", "2", "--results", results.Path);
+        Assert.Equal(10, o.ExitCode);
+        var lines = o.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: CUDA cannot be used: libonnxruntime_providers_cuda.so", lines[0]);
+        Assert.Contains("CUDA 13", lines[0]);
+    }
+}
