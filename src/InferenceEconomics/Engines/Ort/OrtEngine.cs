@@ -36,7 +36,9 @@ public sealed class OrtEngine : IInferenceEngine
     public OrtEngine(ResolvedModel model, EngineOptions options) : this(model, options, deviceSelector: null) { }
 
     /// <param name="deviceSelector">Force the ONNX-graph token selector (true) or the host one (false); null picks by device.</param>
-    internal OrtEngine(ResolvedModel model, EngineOptions options, bool? deviceSelector)
+    /// <param name="fixedBufferDecode">Run the --cuda-graph decoder (fixed buffers, static mask) without CUDA graphs,
+    /// e.g. on the CPU EP, so that its loop can be checked against GenAI where no GPU is.</param>
+    internal OrtEngine(ResolvedModel model, EngineOptions options, bool? deviceSelector, bool fixedBufferDecode = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -90,7 +92,7 @@ public sealed class OrtEngine : IInferenceEngine
                 ? new DeviceGreedySelector(_selectorOptions, _config.VocabSize, _config.EosTokenIds, logitsType)
                 : new HostGreedySelector(_config.VocabSize, _config.EosTokenIds);
 
-            if (options.CudaGraph)
+            if (options.CudaGraph || fixedBufferDecode)
             {
                 if (!SharesKvBuffer)
                     throw new InferenceEconomicsException(ErrorKind.Usage,

@@ -63,3 +63,26 @@ public sealed class OrtEngineParityTests
         Assert.True(engine.SharesKvBuffer); // past_present_share_buffer and no position_ids
     }
 }
+
+/// <summary>
+/// The --cuda-graph decoder's loop (fixed KV/ids/mask/logits buffers, static [B, P+G] mask, selector writing the
+/// next ids and mask into them) run on the CPU EP without graphs: its ids must still be GenAI's.
+/// </summary>
+public sealed class FixedBufferDecoderTests
+{
+    [SyntheticModelTheory]
+    [InlineData(WeightPrecision.Fp32, 1)]
+    [InlineData(WeightPrecision.Fp32, 4)]
+    [InlineData(WeightPrecision.Fp16, 4)]
+    public void Static_mask_decoder_matches_genai(WeightPrecision precision, int batch)
+    {
+        var model = SyntheticTiny.Get(precision)!;
+        var ids = PromptGenerator.Generate(model.Config, batch, 9, seed: 4);
+        var request = new GenerationRequest(batch, 9, 10, ids, CaptureTokens: true);
+        using var genai = new InferenceEconomics.Engines.GenAi.GenAiEngine(model, new EngineOptions { Engine = "genai" });
+        var expected = genai.Run(request).GeneratedIds!;
+        using var engine = new InferenceEconomics.Engines.Ort.OrtEngine(model, OrtTestModels.Cpu, deviceSelector: null, fixedBufferDecode: true);
+        Assert.Equal(expected, engine.Run(request).GeneratedIds);
+        Assert.Equal(expected, engine.Run(request).GeneratedIds); // second repetition reuses the same buffers
+    }
+}
