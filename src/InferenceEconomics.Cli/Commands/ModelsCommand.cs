@@ -1,12 +1,213 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using InferenceEconomics.Models;
+using InferenceEconomics.Models.Synthetic;
+
 namespace InferenceEconomics.Cli.Commands;
 
-// Placeholder: implemented by its own issue.
+/// <summary>"models synth": make a synthetic builder-format model; "models list": presets and aliases.</summary>
 public sealed class ModelsCommand : ICliCommand
 {
+    private static readonly string[] ShapeFlags = ["--layers", "--hidden", "--heads", "--kv-heads", "--intermediate", "--vocab", "--context"];
+
     public string Name => "models";
     public string Summary => "make and list models (synthetic builder-format models)";
-    public string Help => "Usage: ./run.sh models ...";
-    public IReadOnlyList<string> Examples => [];
-    public int Run(CliArgs args, CliContext context) =>
-        throw new InferenceEconomicsException(ErrorKind.Usage, "'models' is not available in this build yet");
+    public string Help => """
+        Usage:
+          ./run.sh models list
+          ./run.sh models synth [preset] [--precision fp32|int4|fp16] [--io fp32|fp16] [--out DIR] [--force] [--seed N]
+                                [--layers N --hidden N --heads N --kv-heads N --intermediate N --vocab N --context N]
+
+        synth writes model.onnx + model.onnx.data + genai_config.json (onnxruntime-genai builder format, Llama graph)
+        and synthetic.json, with seeded random weights of a real shape. Without --out the model goes to the cache
+        (models/cache, or $IE_MODEL_CACHE) and an identical request reuses it.
+          preset        a name from "models list" (default tiny), or "custom" with every shape flag
+          --precision   fp32 (CPU), int4 (MatMulNBits block 32, CPU), fp16 (CUDA form, fp16 I/O); default fp32
+          --io          activations dtype for int4: fp32 (CPU form, default) or fp16 (CUDA form)
+          --out DIR     write here instead of the cache (DIR must be empty or absent, or give --force)
+          --seed N      weight seed (default 1234)
+          shape flags   override the preset's numbers
+        """;
+    public IReadOnlyList<string> Examples =>
+    [
+        "./run.sh models list",
+        "./run.sh models synth tiny --precision int4",
+        "./run.sh models synth phi-3-mini --precision int4 --out /tmp/phi-int4",
+        "./run.sh models synth llama-3.1-8b --layers 4   # an 8B-wide model cut to 4 layers",
+    ];
+
+    public int Run(CliArgs args, CliContext context)
+    {
+        var sub = args.Positionals.Count > 0 ? args.Positionals[0] : null;
+        return sub switch
+        {
+            "list" => List(args, context),
+            "synth" => Synth(args, context),
+            null => throw CliArgs.Usage("models needs a subcommand: list or synth (see ./run.sh models --help)"),
+            _ => throw CliArgs.Usage($"unknown models subcommand '{sub}'{Common.Suggest.DidYouMean(sub, ["list", "synth"])}; use list or synth"),
+        };
+    }
+
+    private static int List(CliArgs args, CliContext context)
+    {
+        if (args.Positionals.Count > 1) throw CliArgs.Usage($"models list takes no argument (got '{args.Positionals[1]}')");
+        args.EnsureAllUsed();
+        var o = context.Out;
+        o.WriteLine("Synthetic presets (./run.sh models synth <preset>, or --model synthetic:<preset>):");
+        o.WriteLine($"  {"preset",-14} {"layers",6} {"hidden",6} {"heads",5} {"kv",3} {"inter",6} {"vocab",7} {"context",7} {"params",8}  description");
+        foreach (var name in SyntheticPresets.Names)
+        {
+            var s = SyntheticPresets.Get(name);
+            o.WriteLine($"  {name,-14} {s.Layers,6} {s.HiddenSize,6} {s.Heads,5} {s.KvHeads,3} {s.IntermediateSize,6} {s.VocabSize,7} {s.ContextLength,7} {FormatCount(s.ParameterCount),8}  {SyntheticPresets.Description(name)}");
+        }
+        var catalog = context.Paths.ModelCatalogFile;
+        if (!File.Exists(catalog)) return 0;
+        JsonObject? aliases;
+        try { aliases = JsonNode.Parse(File.ReadAllText(catalog))?["aliases"] as JsonObject; }
+        catch (JsonException e)
+        {
+            throw new InferenceEconomicsException(ErrorKind.ModelConfigInvalid, $"{catalog}: malformed JSON at line {(e.LineNumber ?? 0) + 1}; fix the file");
+        }
+        if (aliases is null || aliases.Count == 0) return 0;
+        o.WriteLine();
+        o.WriteLine($"Aliases ({catalog}; --model <alias>):");
+        foreach (var (alias, node) in aliases)
+        {
+            string description = node?["description"] is JsonValue v && v.TryGetValue(out string? d) ? d : "";
+            o.WriteLine($"  {alias,-14} {description}");
+        }
+        return 0;
+    }
+
+    private static int Synth(CliArgs args, CliContext context)
+    {
+        if (args.Positionals.Count > 2) throw CliArgs.Usage($"models synth takes one preset (got '{string.Join(" ", args.Positionals.Skip(1))}')");
+        string presetArg = args.Positionals.Count > 1 ? args.Positionals[1] : SyntheticPresets.Default;
+        var precision = SyntheticSpec.ParsePrecision(args.String("--precision", "fp32"));
+        var ioText = args.String("--io");
+        var io = ioText is null ? SyntheticSpec.DefaultIo(precision) : SyntheticSpec.ParseIo(ioText);
+        int seed = args.Int("--seed", 0) ?? 1234;
+        string? outDir = args.String("--out");
+        bool force = args.Flag("--force");
+        var overrides = ShapeFlags.ToDictionary(f => f, f => args.Int(f, 1));
+        args.EnsureAllUsed();
+
+        ModelShape baseShape;
+        string? preset;
+        if (string.Equals(presetArg, "custom", StringComparison.OrdinalIgnoreCase))
+        {
+            var missing = ShapeFlags.Where(f => overrides[f] is null).ToList();
+            if (missing.Count > 0) throw CliArgs.Usage($"preset custom needs every shape flag; missing {string.Join(", ", missing)}");
+            baseShape = new ModelShape(1, 1, 1, 1, 1, 1, 1);
+            preset = null;
+        }
+        else
+        {
+            baseShape = SyntheticPresets.Get(presetArg);
+            preset = SyntheticPresets.Canonical(presetArg);
+        }
+        var shape = baseShape with
+        {
+            Layers = overrides["--layers"] ?? baseShape.Layers,
+            HiddenSize = overrides["--hidden"] ?? baseShape.HiddenSize,
+            Heads = overrides["--heads"] ?? baseShape.Heads,
+            KvHeads = overrides["--kv-heads"] ?? baseShape.KvHeads,
+            IntermediateSize = overrides["--intermediate"] ?? baseShape.IntermediateSize,
+            VocabSize = overrides["--vocab"] ?? baseShape.VocabSize,
+            ContextLength = overrides["--context"] ?? baseShape.ContextLength,
+        };
+        // A preset with changed numbers is no longer that model: name it custom (in the cache folder too).
+        if (preset is not null && shape != baseShape) preset = $"{preset}-custom";
+        var spec = new SyntheticSpec(shape, precision, io, seed, preset);
+        spec.Validate();
+
+        using var bar = new ProgressBar(context.Error, enabled: EstimateBytes(spec) > 64L << 20 && !Console.IsErrorRedirected);
+        string folder;
+        bool built = true;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (outDir is null)
+        {
+            folder = SyntheticModelCache.GetOrBuild(spec, context.Paths.SyntheticCacheDir, out built, bar, context.Cancellation);
+        }
+        else
+        {
+            folder = Path.GetFullPath(outDir);
+            PrepareOutDir(folder, force);
+            try { SyntheticModelBuilder.Build(spec, folder, bar, context.Cancellation); }
+            catch (OperationCanceledException) { TryDelete(folder); throw; }
+        }
+        bar.Done();
+        var elapsed = clock.Elapsed;
+
+        long bytes = new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length);
+        var o = context.Out;
+        o.WriteLine($"{(built ? "built" : "reused (cached)")}: {folder}");
+        o.WriteLine($"  preset {preset ?? "custom"}, {SyntheticSpec.PrecisionName(precision)} weights, {SyntheticSpec.IoName(io)} I/O, seed {seed} (synthetic weights)");
+        o.WriteLine($"  shape: {shape.Layers} layers, hidden {shape.HiddenSize}, {shape.Heads} heads, {shape.KvHeads} kv heads, intermediate {shape.IntermediateSize}, vocab {shape.VocabSize}, context {shape.ContextLength}");
+        o.WriteLine($"  parameters: {FormatCount(shape.ParameterCount)} ({shape.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)})");
+        o.WriteLine($"  size: {FormatBytes(bytes)}");
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  time: {elapsed.TotalSeconds:F1} s{(built && elapsed.TotalSeconds > 0 ? $" ({bytes / 1e6 / elapsed.TotalSeconds:F0} MB/s)" : "")}"));
+        o.WriteLine($"  run it: ./run.sh --model {folder}");
+        return 0;
+    }
+
+    private static void PrepareOutDir(string dir, bool force)
+    {
+        if (File.Exists(dir)) throw CliArgs.Usage($"--out {dir} is a file; give a folder");
+        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+        {
+            if (!force) throw CliArgs.Usage($"--out {dir} is not empty; give an empty or new folder, or --force to replace its contents");
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Rough size (weights dominate) to decide whether a progress bar is worth drawing.</summary>
+    private static long EstimateBytes(SyntheticSpec spec) =>
+        spec.Shape.ParameterCount * (spec.Precision switch { WeightPrecision.Fp32 => 4, WeightPrecision.Fp16 => 2, _ => 1 });
+
+    internal static string FormatCount(long n) => n switch
+    {
+        >= 1_000_000_000 => (n / 1e9).ToString("F2", CultureInfo.InvariantCulture) + "B",
+        >= 1_000_000 => (n / 1e6).ToString("F1", CultureInfo.InvariantCulture) + "M",
+        _ => n.ToString(CultureInfo.InvariantCulture),
+    };
+
+    internal static string FormatBytes(long b) => b switch
+    {
+        >= 1L << 30 => (b / (double)(1L << 30)).ToString("F2", CultureInfo.InvariantCulture) + " GiB",
+        >= 1L << 20 => (b / (double)(1L << 20)).ToString("F1", CultureInfo.InvariantCulture) + " MiB",
+        _ => (b / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " KiB",
+    };
+
+    /// <summary>A one-line bar redrawn in place on stderr; reports arrive on the writing thread (no Progress&lt;T&gt; posting).</summary>
+    private sealed class ProgressBar(TextWriter error, bool enabled) : IProgress<double>, IDisposable
+    {
+        private int _last = -1;
+        private bool _drawn;
+
+        public void Report(double value)
+        {
+            if (!enabled) return;
+            int pct = (int)Math.Clamp(value * 100, 0, 100);
+            if (pct == _last) return;
+            _last = pct;
+            int filled = pct * 30 / 100;
+            error.Write($"\rgenerating [{new string('#', filled)}{new string('.', 30 - filled)}] {pct,3}%");
+            error.Flush();
+            _drawn = true;
+        }
+
+        public void Done()
+        {
+            if (_drawn) { error.Write("\r" + new string(' ', 50) + "\r"); error.Flush(); _drawn = false; }
+        }
+
+        public void Dispose() => Done();
+    }
 }

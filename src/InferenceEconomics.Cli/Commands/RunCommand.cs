@@ -1,3 +1,4 @@
+using InferenceEconomics.Economics;
 using InferenceEconomics.Engines;
 using InferenceEconomics.Measurement;
 using InferenceEconomics.Models;
@@ -19,6 +20,7 @@ public sealed class RunCommand : ICliCommand
         "./run.sh --model phi --batch 1,8 --prompt-tokens 128,512 --gen-tokens 128",
         "./run.sh --model synthetic:phi-3-mini --precision int4 --batch 1 --prompt-tokens 128 --gen-tokens 16",
         "./run.sh --model ../shared/models/tiny-random-LlamaForCausalLM-fp16",
+        "./run.sh --price-per-hour 2.49 --workload chat --requests-per-day 50000",
     ];
 
     public string Help => """
@@ -40,7 +42,9 @@ public sealed class RunCommand : ICliCommand
           --threads N          ONNX Runtime intra-op threads (default: runtime's choice)
           --results DIR        where run folders go (default results/)
         Writes results/<utc-time>_<host>_<model>/result.json and report.md (schema: results/README.md).
-        """;
+
+        Pricing the run (adds the cost section to the report; same options as ./run.sh cost):
+        """ + CostOptions.HelpText;
 
     public int Run(CliArgs args, CliContext ctx)
     {
@@ -73,6 +77,9 @@ public sealed class RunCommand : ICliCommand
             ResultsDir = args.String("--results") ?? ctx.Paths.ResultsDir,
         };
         bool quiet = args.Flag("--quiet");
+        // A price turns the run into a cost report too; names are checked now, not after the sweep.
+        var cost = CostOptions.Parse(args);
+        if (cost is not null) CostAnalyzer.Preflight(cost);
         args.EnsureAllUsed();
         if (plan.Measurement.MaxRepetitions < plan.Measurement.MinRepetitions)
             throw CliArgs.Usage($"--max-reps {plan.Measurement.MaxRepetitions} is below --min-reps {plan.Measurement.MinRepetitions}");
@@ -86,12 +93,18 @@ public sealed class RunCommand : ICliCommand
         }
         finally { bar.Finish(); }
 
-        var reports = RunOrchestrator.WriteReports(new ReportContext(outcome.Result, outcome.Folder));
         var r = outcome.Result;
+        var comparison = cost is not null && outcome.AnyScenarioRan ? CostAnalyzer.Analyze(r, cost) : null;
+        var reports = RunOrchestrator.WriteReports(new ReportContext(r, outcome.Folder) { Cost = comparison });
         foreach (var l in r.Labels) ctx.Out.WriteLine($"NOTE: {l}");
         ctx.Out.Write(RunSummaryTable.Build(r));
         ctx.Out.WriteLine();
         ctx.Out.WriteLine($"result: {Path.Combine(outcome.Folder, ResultStore.ResultFileName)}");
+        if (comparison is not null)
+        {
+            ctx.Out.WriteLine();
+            ctx.Out.Write(CostMarkdown.Render(comparison));
+        }
         foreach (var f in reports) ctx.Out.WriteLine($"report: {f}");
 
         if (outcome.Interrupted)

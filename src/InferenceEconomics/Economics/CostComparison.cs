@@ -18,12 +18,26 @@ public sealed record CostComparison
     public required IReadOnlyList<ApiCostLine> Api { get; init; }
     /// <summary>Honesty labels: synthetic weights, estimated power, unknown prices, uncertain [?] figures.</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
+    /// <summary>Where the API prices came from: "built-in" or the --rates file.</summary>
+    public string RatesSource { get; init; } = "built-in";
+    /// <summary>True when API lines use batch prices (--batch-api).</summary>
+    public bool BatchApi { get; init; }
+    /// <summary>Model name of the run (with "synthetic weights" when so).</summary>
+    public string? ModelName { get; init; }
 }
 
 /// <summary>Tokens of one request of a workload.</summary>
 public sealed record WorkloadSpec(string Name, int InputTokens, int CachedInputTokens, int OutputTokens, int ReasoningTokens)
 {
     public int UncachedInputTokens => InputTokens - CachedInputTokens;
+    /// <summary>Input tokens written to a provider's prompt cache per request (part of InputTokens, not cached ones).</summary>
+    public int CacheWriteTokens { get; init; }
+    /// <summary>True: cache writes use the 1-hour price; false: the 5-minute price.</summary>
+    public bool CacheWriteOneHour { get; init; }
+    /// <summary>Input tokens billed at the plain input price: neither read from nor written to a cache.</summary>
+    public int PlainInputTokens => InputTokens - CachedInputTokens - CacheWriteTokens;
+    /// <summary>Tokens a self-hosted model generates per request: output plus reasoning.</summary>
+    public int GeneratedTokens => OutputTokens + ReasoningTokens;
 }
 
 /// <summary>How the machine is paid for.</summary>
@@ -50,6 +64,13 @@ public sealed record SelfHostedCost
     public required double MonthlyCost { get; init; }
     public required double CostPerRequest { get; init; }
     public double? EnergyCostPerMOutputTokens { get; init; }
+    /// <summary>Input and output $/M tokens at <see cref="Utilization"/> (full-use figure / u).</summary>
+    public double InputCostPerMTokensAtUtilization { get; init; }
+    public double OutputCostPerMTokensAtUtilization { get; init; }
+    /// <summary>R / C: the price of one request on a machine that is never idle.</summary>
+    public double CostPerRequestFullUse { get; init; }
+    public double RequestsPerMonth { get; init; }
+    public double? EnergyCostPerMInputTokens { get; init; }
 }
 
 public sealed record ApiCostLine
@@ -65,4 +86,7 @@ public sealed record ApiCostLine
     public double? BreakEvenRequestsPerMonth { get; init; }
     public double? BreakEvenUtilization { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
+    /// <summary>When the card's price was seen, and whether it is marked uncertain.</summary>
+    public string? PriceSeen { get; init; }
+    public bool PriceUncertain { get; init; }
 }

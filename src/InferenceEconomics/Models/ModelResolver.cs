@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using InferenceEconomics.Common;
 using InferenceEconomics.Models.Onnx;
 using InferenceEconomics.Models.Synthetic;
@@ -23,7 +22,6 @@ public sealed record ModelRequest
 public sealed class ModelResolver(ProjectPaths paths)
 {
     public const string SyntheticPrefix = "synthetic:";
-    public const string SyntheticMarkerFile = "synthetic.json";
 
     public ResolvedModel Resolve(string spec, ModelRequest request, IProgress<double>? buildProgress = null, CancellationToken ct = default)
     {
@@ -33,10 +31,10 @@ public sealed class ModelResolver(ProjectPaths paths)
 
         if (spec.StartsWith(SyntheticPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            var presetName = spec[SyntheticPrefix.Length..];
-            var preset = SyntheticPresets.Get(presetName);
+            var shape = SyntheticPresets.Get(spec[SyntheticPrefix.Length..]);
+            var presetName = SyntheticPresets.Canonical(spec[SyntheticPrefix.Length..]);
             var precision = request.Precision ?? (cuda ? WeightPrecision.Fp16 : WeightPrecision.Fp32);
-            return BuildSynthetic(preset.Name, preset.Shape, precision, cuda, request.Seed, preset.Name, buildProgress, ct);
+            return BuildSynthetic(SyntheticPrefix + presetName, shape, precision, cuda, request.Seed, presetName, buildProgress, ct);
         }
 
         var catalog = ModelCatalog.Load(paths.ModelCatalogFile);
@@ -50,9 +48,9 @@ public sealed class ModelResolver(ProjectPaths paths)
                 if (File.Exists(Path.Combine(dir, GenAiConfig.FileName)))
                     return FromFolder(dir, spec) with { DisplayName = spec };
             }
-            var preset = SyntheticPresets.Get(alias.Preset);
-            var precision = request.Precision ?? (variant is not null ? ParsePrecision(variant.Precision) : (cuda ? WeightPrecision.Fp16 : WeightPrecision.Fp32));
-            return BuildSynthetic(spec, preset.Shape, precision, cuda, request.Seed, alias.Preset, buildProgress, ct);
+            var aliasShape = SyntheticPresets.Get(alias.Preset);
+            var aliasPrecision = request.Precision ?? (variant is not null ? ParsePrecision(variant.Precision) : (cuda ? WeightPrecision.Fp16 : WeightPrecision.Fp32));
+            return BuildSynthetic(spec, aliasShape, aliasPrecision, cuda, request.Seed, alias.Preset, buildProgress, ct);
         }
 
         if (Directory.Exists(spec))
@@ -75,20 +73,11 @@ public sealed class ModelResolver(ProjectPaths paths)
         var full = Path.GetFullPath(directory);
         var config = GenAiConfig.Load(full);
         OnnxModelInspector.Validate(full, config.Filename);
-        var marker = Path.Combine(full, SyntheticMarkerFile);
-        bool synthetic = File.Exists(marker);
-        string? syntheticOf = null;
-        WeightPrecision precision = GuessPrecision(full, config);
-        if (synthetic)
-        {
-            try
-            {
-                var node = JsonNode.Parse(File.ReadAllText(marker));
-                syntheticOf = node?["preset"]?.GetValue<string>();
-                if (node?["precision"]?.GetValue<string>() is { } p) precision = ParsePrecision(p);
-            }
-            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or InferenceEconomicsException) { }
-        }
+        // synthetic.json marks seeded random weights (written by the synthetic builder).
+        var manifest = SyntheticFiles.TryReadManifest(full);
+        bool synthetic = manifest is not null;
+        string? syntheticOf = manifest?.Preset ?? (synthetic ? "custom shape" : null);
+        WeightPrecision precision = manifest?.Precision ?? GuessPrecision(full, config);
         return new ResolvedModel
         {
             Directory = full,
@@ -97,6 +86,7 @@ public sealed class ModelResolver(ProjectPaths paths)
             Synthetic = synthetic,
             SyntheticOf = syntheticOf,
             Precision = precision,
+            Shape = manifest?.Shape,
         };
     }
 

@@ -53,7 +53,7 @@ public sealed class MarkdownExporter : IReportExporter
     }
 
     /// <summary>Cost section when a price was given (rendered by the Economics report code).</summary>
-    private static string CostSection(ReportContext context) => "";
+    private static string CostSection(ReportContext context) => CostMarkdown.Render(context.Cost!);
 
     private static void AppendTelemetry(StringBuilder sb, RunResult r)
     {

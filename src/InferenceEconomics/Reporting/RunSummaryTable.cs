@@ -17,7 +17,7 @@ public static class RunSummaryTable
         for (int i = 5; i < headers.Count; i++) t.RightAligned[i] = true;
         t.RightAligned[1] = true;
         var m = r.Model;
-        string name = m.Synthetic ? $"{m.Name} (synthetic)" : m.Name;
+        string name = m.Synthetic && !m.Name.StartsWith("synthetic:", StringComparison.Ordinal) ? $"{m.Name} (synthetic)" : m.Name;
         string pars = m.ParameterCount is long pc ? FormatCount(pc) : "?";
         foreach (var s in r.Scenarios)
         {

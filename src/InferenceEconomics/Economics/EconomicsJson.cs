@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace InferenceEconomics.Economics;
+
+/// <summary>JSON conventions of the economics data files: snake_case, strict (a misspelt field is an error), nulls written.</summary>
+internal static class EconomicsJson
+{
+    public static JsonSerializerOptions Strict { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        AllowTrailingCommas = false,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+    };
+
+    /// <summary>Parses a data file; any syntax or type error becomes PriceInvalid naming the line and byte.</summary>
+    public static T Parse<T>(string json, string origin)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Strict) ?? throw new JsonException("the document is null");
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $"line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1}" : "the document";
+            throw new InferenceEconomicsException(ErrorKind.PriceInvalid,
+                $"{origin}: malformed at {where}: {FirstSentence(e.Message)}; fix the file (format: docs/economics.md)", e);
+        }
+    }
+
+    public static Stream OpenEmbedded(string fileName) =>
+        typeof(EconomicsJson).Assembly.GetManifestResourceStream($"InferenceEconomics.Economics.Data.{fileName}")
+        ?? throw new InvalidOperationException($"embedded data file {fileName} is missing from the build");
+
+    public static string ReadEmbedded(string fileName)
+    {
+        using var reader = new StreamReader(OpenEmbedded(fileName));
+        return reader.ReadToEnd();
+    }
+
+    public static string ReadUserFile(string path, string what)
+    {
+        if (!File.Exists(path))
+            throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{what} '{path}' does not exist; give the path of a JSON file (format: docs/economics.md)");
+        return File.ReadAllText(path);
+    }
+
+    private static string FirstSentence(string message)
+    {
+        // System.Text.Json appends "Path: ... | LineNumber: ..." which we already report in our own words.
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
+    }
+}

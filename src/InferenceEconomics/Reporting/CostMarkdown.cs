@@ -1,0 +1,99 @@
+using System.Text;
+using InferenceEconomics.Economics;
+
+namespace InferenceEconomics.Reporting;
+
+/// <summary>
+/// Renders a CostComparison as a Markdown section a finance reader can follow. Tables are padded,
+/// so the same text reads well in a terminal (`cost` prints it) and in report.md.
+/// </summary>
+public static class CostMarkdown
+{
+    public static string Render(CostComparison c)
+    {
+        var s = c.SelfHosted;
+        var w = c.Workload;
+        var sb = new StringBuilder();
+        sb.AppendLine("## Cost: self-hosted vs API");
+        sb.AppendLine();
+        sb.AppendLine($"Workload **{w.Name}**, per request: {w.InputTokens:N0} input tokens ({w.CachedInputTokens:N0} of them a cached prefix" +
+                      (w.CacheWriteTokens > 0 ? $", {w.CacheWriteTokens:N0} written to cache" : "") +
+                      $"), {w.OutputTokens:N0} output" + (w.ReasoningTokens > 0 ? $", {w.ReasoningTokens:N0} reasoning" : "") + " tokens.");
+        sb.AppendLine($"Measured: {(c.ModelName is { } m ? $"{m}, " : "")}scenario {c.ScenarioId} (batch {c.BatchSize}, prompt {c.PromptTokens:N0}, generated {c.GenTokens:N0} tokens).");
+        sb.AppendLine();
+
+        string busy = Percent(s.Utilization);
+        var self = new List<string[]>
+        {
+            new[] { "Machine", c.Pricing.Description },
+            new[] { "Capacity of one machine", $"{s.CapacityRequestsPerHour:N0} requests/hour" },
+            new[] { "Traffic", $"{c.RequestsPerDay:N0} requests/day ({s.RequestsPerMonth:N0}/month), peak = {c.PeakToMean:0.##} x mean" },
+            new[] { "Machines needed", $"{s.Machines}, busy {busy} of paid hours" },
+            new[] { "Monthly cost", Money(s.MonthlyCost) },
+            new[] { "Cost per request", $"{Money(s.CostPerRequest)} (on a machine never idle: {Money(s.CostPerRequestFullUse)})" },
+            new[] { "$ per million input tokens", $"{Money(s.InputCostPerMTokensAtUtilization)} at {busy} busy ({Money(s.InputCostPerMTokensFullUse)} at full use)" },
+            new[] { "$ per million output tokens", $"{Money(s.OutputCostPerMTokensAtUtilization)} at {busy} busy ({Money(s.OutputCostPerMTokensFullUse)} at full use)" },
+        };
+        if (s.EnergyCostPerMOutputTokens is not null || s.EnergyCostPerMInputTokens is not null)
+            self.Add(["Energy $ per million tokens", $"input {Money(s.EnergyCostPerMInputTokens)}, output {Money(s.EnergyCostPerMOutputTokens)} (power {c.Pricing.WattsSource}{(c.Pricing.Watts is { } wt ? $", {wt:N0} W" : "")})"]);
+        AppendTable(sb, ["Self-hosted", ""], self, [false, false]);
+        sb.AppendLine();
+
+        var rows = c.Api.Select(a => new[]
+        {
+            $"{a.Provider}/{a.Model}" + (a.PriceUncertain ? " [?]" : ""),
+            Money(a.CostPerRequest),
+            Money(a.MonthlyCost),
+            a.ApiToSelfHostedRatio is { } r ? $"{r:0.00}x ({(r > 1 ? "self-hosting cheaper" : r < 1 ? "API cheaper" : "equal")})" : "unknown",
+            a.BreakEvenRequestsPerMonth is { } v ? $"{v:N0}/month ({v / SelfHostedFormulas.HoursPerMonth * SelfHostedFormulas.HoursPerDay:N0}/day)" : a.CostPerRequest is null ? "unknown" : "never",
+            a.BreakEvenUtilization is { } u ? Percent(u) : "-",
+            a.Notes.Count > 0 ? string.Join("; ", a.Notes) : "",
+        }).ToList();
+        AppendTable(sb, [c.BatchApi ? "API (batch prices)" : "API", "$ / request", "$ / month", "API ÷ self-hosted", "Self-hosting cheaper from", "Busy at break-even", "Notes"],
+            rows, [false, true, true, true, true, true, false]);
+        sb.AppendLine();
+        sb.AppendLine($"Same traffic both sides. API prices: {(c.RatesSource.StartsWith("built-in", StringComparison.Ordinal) ? "built-in rate cards" : c.RatesSource)}, USD, date seen per card (`./run.sh rates list`). " +
+                      "Month = 730 hours. Break-even: the smallest monthly volume from which self-hosting stays cheaper (machines are added in whole steps). " +
+                      "This compares price only: the models differ in quality.");
+        if (c.Labels.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Read with care:");
+            foreach (var l in c.Labels) sb.AppendLine($"- {l}");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Dollars with cents for large sums and three significant digits for small ones; null is "unknown", never 0.</summary>
+    public static string Money(double? value)
+    {
+        if (value is not { } v) return "unknown";
+        if (v == 0) return "$0";
+        double a = Math.Abs(v);
+        if (a >= 100) return $"${v:N0}";
+        if (a >= 1) return $"${v:N2}";
+        int decimals = Math.Min(10, 2 - (int)Math.Floor(Math.Log10(a)));
+        return "$" + v.ToString("F" + decimals);
+    }
+
+    /// <summary>Whole percents from 10%, one decimal from 1%, two significant digits below (never a misleading "0%").</summary>
+    public static string Percent(double fraction) =>
+        fraction >= 0.1 ? $"{fraction * 100:0}%" : fraction >= 0.01 ? $"{fraction * 100:0.0}%" : fraction > 0 ? $"{(fraction * 100).ToString("G2")}%" : "0%";
+
+    /// <summary>A padded Markdown table (also used by `rates list`).</summary>
+    public static string Table(string[] header, IReadOnlyList<string[]> rows, bool[] rightAlign)
+    {
+        var sb = new StringBuilder();
+        AppendTable(sb, header, rows, rightAlign);
+        return sb.ToString();
+    }
+
+    private static void AppendTable(StringBuilder sb, string[] header, IReadOnlyList<string[]> rows, bool[] rightAlign)
+    {
+        var widths = header.Select((h, i) => Math.Max(3, rows.Select(r => r[i].Length).Append(h.Length).Max())).ToArray();
+        string Line(string[] cells) => "| " + string.Join(" | ", cells.Select((x, i) => rightAlign[i] ? x.PadLeft(widths[i]) : x.PadRight(widths[i]))) + " |";
+        sb.AppendLine(Line(header));
+        sb.AppendLine("|" + string.Join("|", widths.Select((wd, i) => rightAlign[i] ? new string('-', wd + 1) + ":" : new string('-', wd + 2))) + "|");
+        foreach (var r in rows) sb.AppendLine(Line(r));
+    }
+}

@@ -1,0 +1,70 @@
+using InferenceEconomics.Measurement;
+using InferenceEconomics.Results;
+
+namespace InferenceEconomics.Tests.Economics;
+
+/// <summary>Builds RunResult documents in code with round numbers, so expected costs can be worked out by hand.</summary>
+internal static class TestRuns
+{
+    /// <summary>A summary whose every statistic is x (only the medians matter to Economics).</summary>
+    public static SampleSummary Flat(double x) => new(3, x, x, x, x, 0, 0, x, x, x, x);
+
+    public static ScenarioResult Scenario(string id, int b, int p, int g, double prefill, double e2e, string status = "ok", ScenarioTelemetry? telemetry = null)
+    {
+        var ttft = prefill + 0.001;
+        var steps = Enumerable.Repeat((e2e - ttft) / (g - 1), g - 1).ToList();
+        var rep = new RepetitionSample { PrefillSeconds = prefill, TtftSeconds = ttft, StepSeconds = steps, PrefillStartOffset = 0, DecodeStartOffset = ttft, DecodeEndOffset = e2e };
+        return new ScenarioResult
+        {
+            Id = id, BatchSize = b, PromptTokens = p, GenTokens = g, Status = status,
+            FailureReason = status == "ok" ? null : "out of memory",
+            Repetitions = status == "ok" ? [rep, rep, rep] : [],
+            Summary = status == "ok"
+                ? new ScenarioSummary
+                {
+                    PrefillTps = Flat(b * p / prefill), DecodeTps = Flat(b * (g - 1) / (e2e - ttft)), OutputTps = Flat(b * g / e2e),
+                    TtftSeconds = Flat(ttft), TpotSeconds = Flat((e2e - ttft) / (g - 1)), E2eSeconds = Flat(e2e),
+                    ItlSeconds = Flat((e2e - ttft) / (g - 1)), PrefillSeconds = Flat(prefill),
+                }
+                : null,
+            Telemetry = telemetry,
+        };
+    }
+
+    /// <summary>
+    /// Three finished scenarios and one failed:
+    /// s1 B=1 P=128 G=128 (e2e 2 s); s2 B=8 P=1024 G=1024 (prefill 1.6 s, e2e 28.8 s: C = 1000 requests/h);
+    /// s3 B=1 P=1024 G=1024 (e2e 12 s: C = 300 requests/h); s4 B=16 failed.
+    /// </summary>
+    public static RunResult Run(ScenarioTelemetry? s2Telemetry = null, bool synthetic = false) => new()
+    {
+        RunId = "test-run",
+        StartedUtc = new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero),
+        Tool = new ToolInfo("InferenceEconomics", "0.1.0", null),
+        Config = new RunConfig { ModelSpec = "tiny", BatchSizes = [1, 8, 16], PromptTokens = [128, 1024], GenTokens = [128, 1024] },
+        Environment = new EnvironmentInfo { Host = "test", Os = "linux", CpuModel = "cpu", LogicalCores = 2, DotnetVersion = "10.0" },
+        Model = new ModelInfo
+        {
+            Name = "tiny", Path = "/models/tiny", Synthetic = synthetic, SyntheticOf = synthetic ? "phi-3-mini" : null,
+            ModelType = "llama", Precision = "int4", IoDType = "fp32", Attention = "gqa",
+            Layers = 2, HiddenSize = 64, Heads = 4, KvHeads = 2, HeadSize = 16, VocabSize = 1000, ContextLength = 4096,
+        },
+        Engine = new EngineInfo("genai", "0.18", "cpu", "cpu"),
+        Scenarios =
+        [
+            Scenario("b1_p128_g128", 1, 128, 128, 0.1, 2.0),
+            Scenario("b8_p1024_g1024", 8, 1024, 1024, 1.6, 28.8, telemetry: s2Telemetry),
+            Scenario("b1_p1024_g1024", 1, 1024, 1024, 0.2, 12.0),
+            Scenario("b16_p1024_g1024", 16, 1024, 1024, 0, 0, status: "failed"),
+        ],
+        Labels = synthetic ? ["synthetic weights, same shape as phi-3-mini"] : [],
+    };
+
+    /// <summary>A temp folder deleted on dispose.</summary>
+    public sealed class TempDir : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("ie-econ-").FullName;
+        public string File(string name) => System.IO.Path.Combine(Path, name);
+        public void Dispose() { try { Directory.Delete(Path, recursive: true); } catch (IOException) { } }
+    }
+}
