@@ -86,7 +86,7 @@ public sealed class OrtEngineTests
             {"model":{"type":"llama","context_length":64,"vocab_size":32,"eos_token_id":1,"pad_token_id":1,
              "decoder":{"filename":"model.onnx","head_size":4,"num_attention_heads":2,"num_key_value_heads":1,"num_hidden_layers":1}}}
             """);
-        var model = ModelResolver.FromFolder(dir.Path, null);
+        var model = Unvalidated(dir.Path); // the resolver would refuse it first; the engine must too
         var e = Assert.Throws<InferenceEconomicsException>(() => new OrtEngine(model, OrtTestModels.Cpu));
         Assert.Equal(ErrorKind.ModelFileInvalid, e.Kind);
         Assert.Contains("model.onnx", e.Message);
@@ -101,8 +101,17 @@ public sealed class OrtEngineTests
              "decoder":{"filename":"model.onnx","head_size":4,"num_attention_heads":2,"num_key_value_heads":1,"num_hidden_layers":1}}}
             """);
         File.WriteAllBytes(dir.Combine("model.onnx"), [0x08, 0x0A, 0x12]);
-        var model = ModelResolver.FromFolder(dir.Path, null);
+        var model = Unvalidated(dir.Path); // the resolver would refuse it first; the engine must too
         var e = Assert.Throws<InferenceEconomicsException>(() => new OrtEngine(model, OrtTestModels.Cpu));
         Assert.Equal(ErrorKind.ModelFileInvalid, e.Kind);
     }
+
+    private static ResolvedModel Unvalidated(string dir) => new()
+    {
+        Directory = dir,
+        DisplayName = "broken",
+        Config = GenAiConfig.Load(dir),
+        Synthetic = false,
+        Precision = WeightPrecision.Fp32,
+    };
 }
