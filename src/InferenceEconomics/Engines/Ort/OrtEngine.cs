@@ -22,7 +22,9 @@ public sealed class OrtEngine : IInferenceEngine
     private readonly InferenceSession _session;
     private readonly OrtMemoryInfo _deviceMemory;
     private readonly OrtAllocator _deviceAllocator;
-    private readonly TensorElementType _kvType;
+    private readonly TensorElementType _kvType, _logitsType;
+    private readonly OrtAllocator _logitsAllocator; // where logits live: device memory, or host for the host argmax
+    private readonly OrtMemoryInfo _logitsMemory;
     private readonly bool _hasPositionIds;
     private readonly ITokenSelector _selector;
     private readonly string[] _pastNames, _presentNames; // per layer: key then value
@@ -78,7 +80,7 @@ public sealed class OrtEngine : IInferenceEngine
             }
             CheckGraphMatchesConfig(modelPath);
             _kvType = _session.InputMetadata[_pastNames[0]].ElementDataType;
-            var logitsType = _session.OutputMetadata[_config.LogitsName].ElementDataType;
+            var logitsType = _logitsType = _session.OutputMetadata[_config.LogitsName].ElementDataType;
             _hasPositionIds = _config.PositionIdsName is not null;
             SharesKvBuffer = _config.PastPresentShareBuffer && !_hasPositionIds;
 
@@ -88,6 +90,8 @@ public sealed class OrtEngine : IInferenceEngine
             _deviceAllocator = _device.IsCuda ? new OrtAllocator(_session, _deviceMemory) : OrtAllocator.DefaultInstance;
 
             bool useDeviceSelector = deviceSelector ?? _device.IsCuda;
+            _logitsAllocator = useDeviceSelector ? _deviceAllocator : OrtAllocator.DefaultInstance;
+            _logitsMemory = useDeviceSelector ? _deviceMemory : OrtMemoryInfo.DefaultInstance;
             _selector = useDeviceSelector && !options.CudaGraph
                 ? new DeviceGreedySelector(_selectorOptions, _config.VocabSize, _config.EosTokenIds, logitsType)
                 : new HostGreedySelector(_config.VocabSize, _config.EosTokenIds);
@@ -202,7 +206,7 @@ public sealed class OrtEngine : IInferenceEngine
         using var binding = _session.CreateIoBinding();
         using var runOptions = new RunOptions();
         var hostValues = new List<OrtValue>();
-        var kvBuffers = new List<OrtValue>();
+        var runValues = new List<OrtValue>();
         try
         {
             // KV inputs of the prompt pass: empty past tensors, or the shared full-length buffers.
@@ -214,12 +218,12 @@ public sealed class OrtEngine : IInferenceEngine
             for (int i = 0; i < _pastNames.Length; i++)
             {
                 var kv = OrtValue.CreateAllocatedTensorValue(kvAllocator, _kvType, kvShape);
-                kvBuffers.Add(kv);
+                runValues.Add(kv);
                 binding.BindInput(_pastNames[i], kv);
                 if (SharesKvBuffer) binding.BindOutput(_presentNames[i], kv);
                 else binding.BindOutputToDevice(_presentNames[i], _deviceMemory);
             }
-            binding.BindOutputToDevice(_config.LogitsName, _deviceMemory);
+            binding.BindOutputToDevice(_config.LogitsName, _logitsMemory);
             BindHost(binding, hostValues, _config.InputIdsName, promptIds.AsMemory(), batch, prompt);
             BindHost(binding, hostValues, _config.AttentionMaskName, ones.AsMemory(0, batch * prompt), batch, prompt);
             if (positions is not null) BindHost(binding, hostValues, _config.PositionIdsName!, positions.AsMemory(), batch, prompt);
@@ -228,29 +232,30 @@ public sealed class OrtEngine : IInferenceEngine
             _session.RunWithBinding(runOptions, binding);
             binding.SynchronizeBoundOutputs();
             long prefillEnd = Stopwatch.GetTimestamp();
-            SelectNext(binding, ids, generated, 0);
+            SelectNext(binding, decodeLogits: null, ids, generated, 0);
             long firstTokenEnd = Stopwatch.GetTimestamp();
 
+            // Decode steps: what keeps its shape is bound once ([B,1] ids and positions read from pinned arrays,
+            // the [B,1,V] logits buffer, shared KV); only the mask (one column longer each step) and, for a
+            // growing cache, the presents are bound again per step.
+            DisposeAll(hostValues);
+            var decodeLogits = OrtValue.CreateAllocatedTensorValue(_logitsAllocator, _logitsType, [batch, 1, _config.VocabSize]);
+            runValues.Add(decodeLogits);
+            binding.BindOutput(_config.LogitsName, decodeLogits);
+            BindHost(binding, runValues, _config.InputIdsName, ids.AsMemory(), batch, 1);
+            if (_hasPositionIds) BindHost(binding, runValues, _config.PositionIdsName!, stepPositions.AsMemory(), batch, 1);
             for (int step = 1; step < gen; step++)
             {
                 cancel.ThrowIfCancellationRequested();
                 int length = prompt + step; // tokens in the cache after this step
                 DisposeAll(hostValues);
-                // Outputs bound "to device" are filled by each run and would be taken as preallocated (wrong
-                // shape) by the next one: bind them to the device again.
-                binding.BindOutputToDevice(_config.LogitsName, _deviceMemory);
                 if (!SharesKvBuffer)
                     foreach (var present in _presentNames) binding.BindOutputToDevice(present, _deviceMemory);
-                BindHost(binding, hostValues, _config.InputIdsName, ids.AsMemory(), batch, 1);
                 BindHost(binding, hostValues, _config.AttentionMaskName, ones.AsMemory(0, batch * length), batch, length);
-                if (_hasPositionIds)
-                {
-                    Array.Fill(stepPositions, length - 1);
-                    BindHost(binding, hostValues, _config.PositionIdsName!, stepPositions.AsMemory(), batch, 1);
-                }
+                if (_hasPositionIds) Array.Fill(stepPositions, length - 1);
                 _session.RunWithBinding(runOptions, binding);
                 binding.SynchronizeBoundOutputs();
-                SelectNext(binding, ids, generated, step);
+                SelectNext(binding, decodeLogits, ids, generated, step);
                 stepEnds[step - 1] = Stopwatch.GetTimestamp();
             }
             return new RepetitionTimestamps
@@ -265,26 +270,27 @@ public sealed class OrtEngine : IInferenceEngine
         finally
         {
             DisposeAll(hostValues);
-            DisposeAll(kvBuffers);
+            DisposeAll(runValues);
         }
     }
 
-    /// <summary>Chooses the next ids from this run's logits; with a growing cache, binds the presents as the next pasts.</summary>
-    private void SelectNext(OrtIoBinding binding, long[] ids, int[][]? generated, int position)
+    /// <summary>
+    /// Chooses the next ids from this run's logits (<paramref name="decodeLogits"/> when bound to a buffer of ours,
+    /// else the logits output ORT allocated); with a growing cache, binds the presents as the next pasts.
+    /// </summary>
+    private void SelectNext(OrtIoBinding binding, OrtValue? decodeLogits, long[] ids, int[][]? generated, int position)
     {
-        using var outputs = binding.GetOutputValues();
-        var names = binding.GetOutputNames();
-        for (int i = 0; i < names.Length; i++)
+        if (decodeLogits is not null && SharesKvBuffer)
+            _selector.Select(decodeLogits, ids); // nothing else to read back: no output values to marshal
+        else
         {
-            if (names[i] == _config.LogitsName) _selector.Select(outputs.ElementAt(i), ids);
-        }
-        if (!SharesKvBuffer)
-        {
-            // The binding holds its own reference to each present buffer: the collection can be disposed.
+            using var outputs = binding.GetOutputValues();
+            var names = binding.GetOutputNames();
             for (int i = 0; i < names.Length; i++)
             {
-                int layerSlot = Array.IndexOf(_presentNames, names[i]);
-                if (layerSlot >= 0) binding.BindInput(_pastNames[layerSlot], outputs.ElementAt(i));
+                if (names[i] == _config.LogitsName) _selector.Select(outputs.ElementAt(i), ids);
+                else if (!SharesKvBuffer && Array.IndexOf(_presentNames, names[i]) is var slot and >= 0)
+                    binding.BindInput(_pastNames[slot], outputs.ElementAt(i)); // the binding keeps its own reference
             }
         }
         if (generated is not null)
