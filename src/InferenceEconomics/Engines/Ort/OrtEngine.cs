@@ -124,7 +124,13 @@ public sealed class OrtEngine : IInferenceEngine
 
     private static SessionOptions CreateSessionOptions(OrtDeviceSpec device, EngineOptions options, bool cudaGraph)
     {
-        var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogId = "ie-ort" };
+        // Errors only: ORT's warnings (e.g. shape nodes placed on the CPU next to the CUDA EP) would go to stderr.
+        var so = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogId = "ie-ort",
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
         so.IntraOpNumThreads = options.IntraOpThreads ?? DefaultIntraOpThreads;
         if (device.IsCuda)
         {
