@@ -105,7 +105,10 @@ public sealed class RunCommand : ICliCommand
             ctx.Out.WriteLine();
             ctx.Out.Write(CostMarkdown.Render(comparison));
         }
-        foreach (var f in reports) ctx.Out.WriteLine($"report: {f}");
+        // One line for the reports: top-level files by name, folders with their file count.
+        var listed = reports.Select(f => Path.GetRelativePath(outcome.Folder, f)).GroupBy(f => f.Contains('/') ? f[..(f.IndexOf('/') + 1)] : f)
+            .Select(g => g.Key.EndsWith('/') ? $"{g.Key} ({g.Count()} files)" : g.Key);
+        ctx.Out.WriteLine($"reports: {string.Join(", ", listed)}");
 
         if (outcome.Interrupted)
         {

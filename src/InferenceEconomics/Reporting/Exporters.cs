@@ -6,5 +6,8 @@ public static class Exporters
     public static IReadOnlyList<IReportExporter> Default { get; } =
     [
         new MarkdownExporter(),
+        new CsvExporter(),
+        new ChartExporter(),
+        new HtmlExporter(),
     ];
 }

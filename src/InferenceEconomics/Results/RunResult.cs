@@ -155,6 +155,11 @@ public sealed record TelemetryRunInfo
     public IdleBaseline? Idle { get; init; }
     /// <summary>Time series for charts: offsets (s, RunClock) and values, per channel name. Bounded.</summary>
     public IReadOnlyList<TelemetrySeries> Series { get; init; } = [];
+    /// <summary>Samples the sampler took over the run, and how many came later than one period after the previous one.</summary>
+    public long SamplesTaken { get; init; }
+    public long LateSamples { get; init; }
+    /// <summary>Mean time one sample took to read every source (the sampler's own cost), microseconds.</summary>
+    public double? MeanReadMicroseconds { get; init; }
 }
 
 public sealed record TelemetrySourceStatus(string Name, bool Available, string? Reason, string? Detail);
@@ -171,6 +176,29 @@ public sealed record ScenarioTelemetry
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public long? PeakHostRssBytes { get; init; }
     public long? PeakGpuMemoryBytes { get; init; }
+    /// <summary>Host CPU and memory per phase (procfs), when that source worked.</summary>
+    public IReadOnlyList<HostPhaseTelemetry> Host { get; init; } = [];
+    /// <summary>What could not be measured and why, e.g. "GPU power and energy: not measured (nvml: ...)".</summary>
+    public IReadOnlyList<string> NotMeasured { get; init; } = [];
+    /// <summary>
+    /// The process's peak RSS since it started, up to the end of the scenario: the larger of the
+    /// kernel's VmHWM (updated lazily, it can miss a short peak) and every RSS sample taken.
+    /// </summary>
+    public long? ProcessPeakRssBytes { get; init; }
+}
+
+/// <summary>Host CPU and memory during one phase, all repetitions together (procfs).</summary>
+public sealed record HostPhaseTelemetry
+{
+    public required string Phase { get; init; }
+    public required double Seconds { get; init; }
+    /// <summary>Whole machine, percent of all logical cores (time-weighted over the windows).</summary>
+    public double? AverageSystemCpuPercent { get; init; }
+    /// <summary>This process, percent of all logical cores.</summary>
+    public double? AverageProcessCpuPercent { get; init; }
+    /// <summary>Highest RSS sampled inside the windows.</summary>
+    public long? PeakRssBytes { get; init; }
+    public required int Samples { get; init; }
 }
 
 /// <summary>Energy and power of one phase (prefill or decode) for one energy source (e.g. "gpu0", "cpu-package").</summary>
@@ -190,4 +218,12 @@ public sealed record PhaseTelemetry
     public double? AverageUtilization { get; init; }
     public double? AverageSmClockMhz { get; init; }
     public required int Samples { get; init; }
+    public double? AverageMemoryUtilization { get; init; }
+    public double? AverageMemClockMhz { get; init; }
+    public double? PeakTemperatureC { get; init; }
+    /// <summary>Phase windows (one per repetition) summed into this figure, and those the samples did not cover (left out).</summary>
+    public int Windows { get; init; }
+    public int WindowsNotCovered { get; init; }
+    /// <summary>Tokens the per-token figures divide by: repetitions x B x P (prefill) or x B x (G - 1) (decode).</summary>
+    public long? Tokens { get; init; }
 }

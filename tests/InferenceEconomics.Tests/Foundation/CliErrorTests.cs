@@ -1,3 +1,4 @@
+using InferenceEconomics.Models;
 using InferenceEconomics.Tests.TestSupport;
 
 namespace InferenceEconomics.Tests.Foundation;
@@ -35,6 +36,32 @@ public class CliErrorTests
         using var tmp = new TempDir();
         File.WriteAllText(tmp.Combine("genai_config.json"), "{\n  \"model\": { \"type\": \n}");
         AssertOneLine(CliRunner.Run("--model", tmp.Path, "--results", tmp.Path), 13, "line 3");
+    }
+
+    [Fact]
+    public void Truncated_model_onnx_is_model_file_invalid()
+    {
+        using var tmp = new TempDir();
+        var model = tmp.Combine("model");
+        var cache = new ModelResolver(new InferenceEconomics.Common.ProjectPaths(Repo.Root)).Resolve("synthetic:tiny", new ModelRequest()).Directory;
+        Directory.CreateDirectory(model);
+        foreach (var f in Directory.GetFiles(cache)) File.Copy(f, Path.Combine(model, Path.GetFileName(f)));
+        var onnx = Path.Combine(model, "model.onnx");
+        var bytes = File.ReadAllBytes(onnx);
+        File.WriteAllBytes(onnx, bytes[..(bytes.Length / 2)]);
+        AssertOneLine(CliRunner.Run("--model", model, "--results", tmp.Path), 5, "model.onnx");
+    }
+
+    [Fact]
+    public void Unknown_preset_suggests_close_names()
+    {
+        AssertOneLine(CliRunner.Run("--model", "synthetic:phi-3-mni"), 6, "phi-3-mini");
+    }
+
+    [Fact]
+    public void Unknown_alias_is_model_not_found_with_suggestion()
+    {
+        AssertOneLine(CliRunner.Run("--model", "phi3"), 3, "phi");
     }
 
     [Theory]

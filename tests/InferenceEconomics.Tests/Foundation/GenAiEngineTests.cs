@@ -19,6 +19,18 @@ public class GenAiEngineTests
         AssertConsistentSweep(engine, model, batch, prompt: 16, gen: 8);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    public void Synthetic_tiny_sweep_figures_agree_with_each_other(int batch)
+    {
+        var model = new ModelResolver(new InferenceEconomics.Common.ProjectPaths(Repo.Root)).Resolve("synthetic:tiny", new ModelRequest());
+        Assert.True(model.Synthetic);
+        Assert.Equal("tiny", model.SyntheticOf);
+        using var engine = new GenAiEngine(model, new EngineOptions());
+        AssertConsistentSweep(engine, model, batch, prompt: 32, gen: 8);
+    }
+
     [SharedModelFact]
     public void Generates_exactly_G_tokens_per_sequence_and_is_deterministic()
     {

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using InferenceEconomics.Economics;
+using InferenceEconomics.Reporting.Charts;
+using InferenceEconomics.Results;
+using InferenceEconomics.Results.Comparison;
+
+namespace InferenceEconomics.Reporting;
+
+/// <summary>
+/// report.html: one self-contained file (inline CSS, charts as PNG data URIs, no scripts, no
+/// network) with the scenario table, energy, cost when priced, the environment and every
+/// honesty label. Readable offline and safe to mail around.
+/// </summary>
+public sealed class HtmlExporter : IReportExporter
+{
+    public const string FileName = "report.html";
+
+    public string Name => "html";
+
+    public IReadOnlyList<string> Export(ReportContext context)
+    {
+        var path = Path.Combine(context.Folder, FileName);
+        var charts = RunCharts.Build(context).Select(ChartImage.Render).ToList();
+        ResultStore.WriteAtomic(path, Render(context, charts));
+        return [path];
+    }
+
+    public static string Title(RunResult r) => $"InferenceEconomics report — {r.Model.Name} on {RunIdentity.HardwareOf(r)}";
+
+    public static string Render(ReportContext ctx, IReadOnlyList<RenderedChart> charts)
+    {
+        var r = ctx.Result;
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        sb.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        sb.Append($"<title>{E(Title(r))}</title>\n<style>{Css}</style>\n</head>\n<body>\n");
+        sb.Append($"<h1>{E(Title(r))}</h1>\n");
+        sb.Append($"<p class=\"sub\">{E(r.Model.Precision)}, {E(r.Engine.Name)} {E(r.Engine.Version)} ({E(r.Engine.ExecutionProvider)}, {E(r.Engine.Device)}) · run {E(r.RunId)} · started {E(Utc(r.StartedUtc))} · status {E(r.Status)}</p>\n");
+
+        var labels = HonestyLabels.ForRun(r).Concat(ctx.Cost is null ? [] : HonestyLabels.ForCost(ctx)).Distinct().ToList();
+        if (labels.Count > 0)
+        {
+            sb.Append("<div class=\"labels\" id=\"labels\"><ul>\n");
+            foreach (var l in labels) sb.Append($"<li>⚠ {E(l)}</li>\n");
+            sb.Append("</ul></div>\n");
+        }
+
+        ScenarioTable(sb, r);
+        ChartsSection(sb, charts, ctx);
+        EnergySection(sb, r);
+        if (ctx.Cost is { } cost) CostSection(sb, cost);
+        EnvironmentSection(sb, r);
+        sb.Append($"<footer>Written by {E(r.Tool.Name)} {E(r.Tool.Version)}{(r.Tool.GitCommit is { } g ? $" ({E(g)})" : "")}. Definitions: METRICS.md. Raw samples: result.json beside this file.</footer>\n");
+        sb.Append("</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    private static void ScenarioTable(StringBuilder sb, RunResult r)
+    {
+        sb.Append("<section><h2>Scenarios</h2>\n");
+        sb.Append("<p class=\"note\">Medians over measured repetitions; [CI] is the 95% confidence interval of the median. ITL pools every decode step of every repetition.</p>\n");
+        sb.Append("<table id=\"scenarios\">\n<thead><tr><th>scenario</th><th>B</th><th>P</th><th>G</th><th>status</th><th>n</th>"
+            + "<th>prefill tok/s</th><th>decode tok/s</th><th>output tok/s</th><th>TTFT p50 ms</th><th>ITL p50 ms</th><th>ITL p99 ms</th><th>TPOT ms</th><th>e2e s</th><th>decode J/tok</th></tr></thead>\n<tbody>\n");
+        foreach (var s in r.Scenarios)
+        {
+            var m = s.Summary;
+            sb.Append($"<tr class=\"{(s.Status == "ok" ? "ok" : "bad")}\"><td>{E(s.Id)}</td><td>{s.BatchSize}</td><td>{s.PromptTokens}</td><td>{s.GenTokens}</td>");
+            sb.Append($"<td>{E(s.Status)}{(s.FailureReason is { } why ? $": {E(why)}" : "")}</td><td>{s.Repetitions.Count}</td>");
+            if (m is null)
+            {
+                sb.Append("<td colspan=\"9\" class=\"na\">no summary</td></tr>\n");
+                continue;
+            }
+            sb.Append($"<td>{F(m.PrefillTps.Median, "0.0")} <small>[{F(m.PrefillTps.CiLow, "0.0")}–{F(m.PrefillTps.CiHigh, "0.0")}]</small></td>");
+            sb.Append($"<td>{F(m.DecodeTps.Median, "0.0")} <small>[{F(m.DecodeTps.CiLow, "0.0")}–{F(m.DecodeTps.CiHigh, "0.0")}]</small></td>");
+            sb.Append($"<td>{F(m.OutputTps.Median, "0.0")}</td><td>{F(m.TtftSeconds.Median * 1000, "0.00")}</td>");
+            sb.Append($"<td>{F(m.ItlSeconds.Median * 1000, "0.00")}</td><td>{F(m.ItlSeconds.P99 * 1000, "0.00")}</td><td>{F(m.TpotSeconds.Median * 1000, "0.00")}</td>");
+            sb.Append($"<td>{F(m.E2eSeconds.Median, "0.000")}</td>");
+            var j = ScenarioMetrics.JoulesPerToken(s, "decode");
+            sb.Append(j is { } jj ? $"<td>{F(jj, "0.0000")}</td>" : "<td class=\"na\">not measured</td>");
+            sb.Append("</tr>\n");
+        }
+        sb.Append("</tbody></table></section>\n");
+    }
+
+    private static void ChartsSection(StringBuilder sb, IReadOnlyList<RenderedChart> charts, ReportContext ctx)
+    {
+        sb.Append("<section id=\"charts\"><h2>Charts</h2>\n");
+        if (charts.Count == 0) sb.Append("<p class=\"na\">No chart: no scenario finished.</p>\n");
+        foreach (var c in charts)
+        {
+            sb.Append($"<figure id=\"chart-{E(c.Name)}\"><img class=\"chart\" alt=\"{E(c.Title)}\" width=\"{c.Width}\" height=\"{c.Height}\" src=\"data:image/png;base64,");
+            sb.Append(Convert.ToBase64String(c.Png));
+            sb.Append($"\"><figcaption>{E(c.Title)} (vector: charts/{E(c.Name)}.svg)</figcaption></figure>\n");
+        }
+        // Say what is missing rather than leaving a silent gap.
+        if (!charts.Any(c => c.Name == "telemetry"))
+            sb.Append($"<p class=\"na\" id=\"no-telemetry-chart\">Power and utilization over time: not measured ({E(string.Join("; ", HonestyLabels.ForTelemetry(ctx.Result).DefaultIfEmpty("no power or utilization series in the result")))}).</p>\n");
+        if (ctx.Cost is null)
+            sb.Append("<p class=\"na\" id=\"no-cost-chart\">Cost charts: no price given (run with --price-per-hour or --gpu, or see ./run.sh cost).</p>\n");
+        sb.Append("</section>\n");
+    }
+
+    private static void EnergySection(StringBuilder sb, RunResult r)
+    {
+        sb.Append("<section id=\"energy\"><h2>Energy and telemetry</h2>\n");
+        if (r.Telemetry is null)
+        {
+            sb.Append("<p class=\"na\">Power and utilization not measured: telemetry was off for this run.</p></section>\n");
+            return;
+        }
+        sb.Append("<table id=\"sources\"><thead><tr><th>source</th><th>status</th><th>detail</th></tr></thead><tbody>\n");
+        foreach (var s in r.Telemetry.Sources)
+            sb.Append($"<tr><td>{E(s.Name)}</td><td>{(s.Available ? "measured" : "<span class=\"na\">not measured</span>")}</td><td>{E(s.Available ? s.Detail ?? "" : s.Reason ?? "")}</td></tr>\n");
+        sb.Append("</tbody></table>\n");
+        if (r.Telemetry.Idle is { } idle)
+            sb.Append($"<p>Idle baseline: {string.Join(", ", idle.AveragePowerWatts.Select(kv => $"{E(kv.Key)} {F(kv.Value, "0.0")} W"))} over {F(idle.EndOffset - idle.StartOffset, "0.0")} s ({idle.Samples} samples).</p>\n");
+
+        var rows = r.Scenarios.SelectMany(s => (s.Telemetry?.Phases ?? []).Select(p => (s, p))).ToList();
+        if (rows.Count > 0)
+        {
+            sb.Append("<table id=\"phases\"><thead><tr><th>scenario</th><th>phase</th><th>source</th><th>method</th><th>seconds</th><th>gross J</th><th>net J</th><th>J/token</th><th>net J/token</th><th>avg W</th><th>peak W</th><th>avg util</th><th>samples</th></tr></thead><tbody>\n");
+            foreach (var (s, p) in rows)
+                sb.Append($"<tr><td>{E(s.Id)}</td><td>{E(p.Phase)}</td><td>{E(p.Source)}</td><td>{E(p.Method)}</td><td>{F(p.Seconds, "0.000")}</td><td>{F(p.GrossJoules, "0.0")}</td>"
+                    + $"<td>{Opt(p.NetJoules, "0.0")}</td><td>{Opt(p.JoulesPerToken, "0.0000")}</td><td>{Opt(p.NetJoulesPerToken, "0.0000")}</td><td>{Opt(p.AverageWatts, "0.0")}</td>"
+                    + $"<td>{Opt(p.PeakWatts, "0.0")}</td><td>{Opt(p.AverageUtilization, "0.0")}</td><td>{p.Samples}</td></tr>\n");
+            sb.Append("</tbody></table>\n");
+        }
+        foreach (var w in r.Scenarios.SelectMany(s => (s.Telemetry?.Warnings ?? []).Select(w => $"{s.Id}: {w}")))
+            sb.Append($"<p class=\"warn\">⚠ {E(w)}</p>\n");
+        sb.Append("</section>\n");
+    }
+
+    private static void CostSection(StringBuilder sb, CostComparison c)
+    {
+        var s = c.SelfHosted;
+        sb.Append("<section id=\"cost\"><h2>Cost</h2>\n");
+        sb.Append($"<p>Scenario {E(c.ScenarioId)} (B={c.BatchSize}, P={c.PromptTokens}, G={c.GenTokens}); workload {E(c.Workload.Name)}: {c.Workload.InputTokens} input ({c.Workload.CachedInputTokens} cached) / {c.Workload.OutputTokens} output / {c.Workload.ReasoningTokens} reasoning tokens; {F(c.RequestsPerDay, "N0")} requests/day, peak/mean {F(c.PeakToMean, "0.##")}.</p>\n");
+        sb.Append($"<p>Machine: {E(c.Pricing.Description)} ({E(c.Pricing.Basis)}), {RunCharts.Money(c.Pricing.DollarsPerHour)}/h"
+            + (c.Pricing.Watts is { } w ? $", {F(w, "0")} W ({E(c.Pricing.WattsSource)})" : ", watts: none") + "</p>\n");
+        sb.Append("<table id=\"selfhosted\"><tbody>\n");
+        sb.Append($"<tr><th>input $/M tokens (full use)</th><td>{RunCharts.Money(s.InputCostPerMTokensFullUse)}</td></tr>\n");
+        sb.Append($"<tr><th>output $/M tokens (full use)</th><td>{RunCharts.Money(s.OutputCostPerMTokensFullUse)}</td></tr>\n");
+        sb.Append($"<tr><th>capacity per machine</th><td>{F(s.CapacityRequestsPerHour, "N0")} requests/h</td></tr>\n");
+        sb.Append($"<tr><th>machines</th><td>{s.Machines}</td></tr>\n");
+        sb.Append($"<tr><th>utilization</th><td>{F(s.Utilization * 100, "0.0")}%</td></tr>\n");
+        sb.Append($"<tr><th>monthly cost</th><td>{RunCharts.Money(s.MonthlyCost)}</td></tr>\n");
+        sb.Append($"<tr><th>cost per request</th><td>{RunCharts.Money(s.CostPerRequest)}</td></tr>\n");
+        if (s.EnergyCostPerMOutputTokens is { } e) sb.Append($"<tr><th>energy $/M output tokens</th><td>{RunCharts.Money(e)}</td></tr>\n");
+        sb.Append("</tbody></table>\n");
+        sb.Append("<table id=\"api\"><thead><tr><th>API</th><th>$/request</th><th>$/month</th><th>API / self-hosted</th><th>break-even requests/month</th><th>break-even utilization</th><th>notes</th></tr></thead><tbody>\n");
+        foreach (var a in c.Api)
+            sb.Append($"<tr><td>{E(a.Provider)} {E(a.Model)}</td><td>{MoneyOpt(a.CostPerRequest)}</td><td>{MoneyOpt(a.MonthlyCost)}</td><td>{Opt(a.ApiToSelfHostedRatio, "0.00")}</td>"
+                + $"<td>{(a.BreakEvenRequestsPerMonth is { } b ? F(b, "N0") : "<span class=\"na\">never</span>")}</td><td>{(a.BreakEvenUtilization is { } u ? F(u * 100, "0.0") + "%" : "")}</td><td>{E(string.Join("; ", a.Notes))}</td></tr>\n");
+        sb.Append("</tbody></table></section>\n");
+    }
+
+    private static void EnvironmentSection(StringBuilder sb, RunResult r)
+    {
+        var env = r.Environment;
+        var m = r.Model;
+        var rows = new List<(string, string)>
+        {
+            ("host", env.Host), ("OS", env.Os), ("CPU", $"{env.CpuModel} ({env.LogicalCores} logical cores)"),
+            ("memory", env.MemoryBytes is { } mem ? F(mem / 1073741824.0, "0.0") + " GiB" : "unknown"),
+            (".NET", env.DotnetVersion), ("ONNX Runtime", env.OrtVersion ?? "—"), ("ORT GenAI", env.GenAiVersion ?? "—"),
+        };
+        foreach (var (g, i) in env.Gpus.Select((g, i) => (g, i)))
+            rows.Add(($"GPU {i}", $"{g.Name}; driver {g.DriverVersion ?? "?"}, CUDA {g.CudaDriverVersion ?? "?"}"
+                + (g.MemoryTotalBytes is { } gm ? $", {F(gm / 1073741824.0, "0")} GiB" : "") + (g.PowerLimitWatts is { } pl ? $", power limit {F(pl, "0")} W" : "")));
+        if (env.Gpus.Count == 0) rows.Add(("GPU", "none detected"));
+        rows.Add(("engine", $"{r.Engine.Name} {r.Engine.Version}, {r.Engine.ExecutionProvider} on {r.Engine.Device}"));
+        rows.Add(("model", $"{m.Name}{(m.Synthetic ? $" — synthetic weights{(m.SyntheticOf is { } of ? $", shape of {of}" : "")}" : "")} ({m.Path})"));
+        rows.Add(("shape", RunIdentity.ShapeOf(m) + $", context {m.ContextLength}, {m.Attention}"));
+        rows.Add(("precision", $"{m.Precision} weights, {m.IoDType} activations"));
+        if (m.ParameterCount is { } pc) rows.Add(("parameters", F(pc / 1e9, "0.00") + " B"));
+        if (m.WeightBytes is { } wb) rows.Add(("weight bytes", F(wb / 1048576.0, "N0") + " MiB"));
+        var c = r.Config;
+        rows.Add(("sweep", $"batch {string.Join(",", c.BatchSizes)} × prompt {string.Join(",", c.PromptTokens)} × gen {string.Join(",", c.GenTokens)}; warm-up {c.WarmupRepetitions}, repetitions {c.MinRepetitions}–{c.MaxRepetitions}, budget {F(c.TimeBudgetSeconds, "0.#")} s, CI target ±{F(c.CiTarget * 100, "0.#")}%"));
+        rows.Add(("tool", $"{r.Tool.Name} {r.Tool.Version}{(r.Tool.GitCommit is { } gc ? $" ({gc})" : "")}"));
+        sb.Append("<section id=\"environment\"><h2>Environment</h2>\n<table id=\"env\"><tbody>\n");
+        foreach (var (k, v) in rows) sb.Append($"<tr><th>{E(k)}</th><td>{E(v)}</td></tr>\n");
+        sb.Append("</tbody></table></section>\n");
+    }
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+    private static string F(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "—";
+    private static string Opt(double? v, string format) => v is { } d ? F(d, format) : "<span class=\"na\">—</span>";
+    private static string MoneyOpt(double? v) => v is { } d ? RunCharts.Money(d) : "<span class=\"na\">unknown</span>";
+    private static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private const string Css = """
+        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
+        h1{font-size:1.5em;margin-bottom:.2em}.sub{color:#555;margin-top:0}
+        .labels{background:#fff3f0;border:1px solid #c0392b;border-radius:6px;padding:.3em 1em;color:#8b1a10;font-weight:600}
+        .labels ul{margin:.4em 0;padding-left:1em;list-style:none}
+        table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.9em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
+        th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}#env td,#env th,#selfhosted th{text-align:left}
+        tr.bad td{background:#fdecea}.na{color:#999;font-style:italic}.note{color:#555;font-size:.9em}.warn{color:#8b1a10}
+        small{color:#777}#charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(540px,1fr));gap:1em}#charts h2{grid-column:1/-1}figure{margin:0}img.chart{max-width:100%;height:auto;border:1px solid #ddd}
+        figcaption{color:#555;font-size:.9em}footer{margin-top:2em;color:#777;font-size:.85em}
+        """;
+}
