@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Numerics.Tensors;
+using InferenceEconomics.Models.Onnx;
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -51,7 +53,7 @@ internal sealed class HostGreedySelector(int vocabSize, IReadOnlyList<int> eosId
 /// <summary>
 /// Argmax where the logits are (the CUDA device): a tiny ONNX graph run by a second session on the same EP,
 /// so only B ids cross to the host instead of B x V logits. Graph: Gather(last position) -> Cast(float)
-/// -> Add(EOS bias of -inf) -> ArgMax(axis 1) -> ids [B,1] int64.
+/// -> Add(EOS bias of -inf) -> ArgMax(axis 1) -> ids [B,1] int64, written with the project's ONNX writer.
 /// </summary>
 internal sealed class DeviceGreedySelector : ITokenSelector
 {
@@ -69,30 +71,41 @@ internal sealed class DeviceGreedySelector : ITokenSelector
     /// CUDA graph decoder to its fixed device buffers: the copies to the device happen inside this run.</param>
     internal static byte[] BuildGraph(int vocabSize, IReadOnlyList<int> eosIds, TensorElementType logitsType, bool withDeviceCopies = false)
     {
-        int ioType = logitsType == TensorElementType.Float16 ? Onnx.Float16 : Onnx.Float;
-        var bias = new float[vocabSize];
-        foreach (var e in eosIds) bias[e] = float.NegativeInfinity;
-        var nodes = new List<ProtoWriter>
+        var ioType = logitsType == TensorElementType.Float16 ? OnnxDataType.Float16 : OnnxDataType.Float;
+        var bias = new byte[vocabSize * sizeof(float)];
+        foreach (var e in eosIds) BinaryPrimitives.WriteSingleLittleEndian(bias.AsSpan(e * sizeof(float)), float.NegativeInfinity);
+        var nodes = new List<OnnxNode>
         {
-            Onnx.Node("Gather", ["logits", "last_position"], ["last_logits"], Onnx.IntAttr("axis", 1)),
-            Onnx.Node("Cast", ["last_logits"], ["last_logits_f32"], Onnx.IntAttr("to", Onnx.Float)),
-            Onnx.Node("Add", ["last_logits_f32", "eos_bias"], ["allowed_logits"]),
-            Onnx.Node("ArgMax", ["allowed_logits"], ["ids"], Onnx.IntAttr("axis", 1), Onnx.IntAttr("keepdims", 1)),
+            Node("Constant", [], ["last_position"], new OnnxAttribute("value", OnnxTensorValue.Int64([], -1))),
+            Node("Constant", [], ["eos_bias"], new OnnxAttribute("value", new OnnxTensorValue(OnnxDataType.Float, [vocabSize], bias))),
+            Node("Gather", ["logits", "last_position"], ["last_logits"], new OnnxAttribute("axis", 1L)),
+            Node("Cast", ["last_logits"], ["last_logits_f32"], new OnnxAttribute("to", (long)OnnxDataType.Float)),
+            Node("Add", ["last_logits_f32", "eos_bias"], ["allowed_logits"]),
+            Node("ArgMax", ["allowed_logits"], ["ids"], new OnnxAttribute("axis", 1L), new OnnxAttribute("keepdims", 1L)),
         };
-        var inputs = new List<ProtoWriter> { Onnx.Value("logits", ioType, "batch", "sequence", vocabSize) };
-        var outputs = new List<ProtoWriter> { Onnx.Value("ids", Onnx.Int64, "batch", 1) };
+        var inputs = new List<OnnxValueInfo> { new("logits", ioType, ["batch", "sequence", vocabSize]) };
+        var outputs = new List<OnnxValueInfo> { new("ids", OnnxDataType.Int64, ["batch", 1]) };
         if (withDeviceCopies)
         {
-            nodes.Add(Onnx.Node("Identity", ["ids"], ["ids_device"]));
-            nodes.Add(Onnx.Node("Identity", ["mask_in"], ["mask_out"]));
-            inputs.Add(Onnx.Value("mask_in", Onnx.Int64, "batch", "total"));
-            outputs.Add(Onnx.Value("ids_device", Onnx.Int64, "batch", 1));
-            outputs.Add(Onnx.Value("mask_out", Onnx.Int64, "batch", "total"));
+            nodes.Add(Node("Identity", ["ids"], ["ids_device"]));
+            nodes.Add(Node("Identity", ["mask_in"], ["mask_out"]));
+            inputs.Add(new("mask_in", OnnxDataType.Int64, ["batch", "total"]));
+            outputs.Add(new("ids_device", OnnxDataType.Int64, ["batch", 1]));
+            outputs.Add(new("mask_out", OnnxDataType.Int64, ["batch", "total"]));
         }
-        return Onnx.Model("greedy_selector", nodes,
-            initializers: [Onnx.Int64Scalar("last_position", -1), Onnx.FloatTensor("eos_bias", bias)],
-            inputs, outputs);
+        return OnnxModelWriter.Serialize(new OnnxModel
+        {
+            Opsets = new Dictionary<string, long> { [""] = 21 },
+            ProducerName = "InferenceEconomics",
+            GraphName = "greedy_selector",
+            Nodes = nodes,
+            Inputs = inputs,
+            Outputs = outputs,
+        });
     }
+
+    private static OnnxNode Node(string op, string[] inputs, string[] outputs, params OnnxAttribute[] attributes) =>
+        new(op, outputs[0] + "_node", inputs, outputs, Attributes: attributes);
 
     public void Select(OrtValue logits, long[] ids)
     {
