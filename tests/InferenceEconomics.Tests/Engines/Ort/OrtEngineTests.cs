@@ -49,6 +49,18 @@ public sealed class OrtEngineTests
     }
 
     [SharedModelFact]
+    public void Cancellation_stops_between_steps_and_the_engine_stays_usable()
+    {
+        var model = ModelResolver.FromFolder(Repo.SharedTinyModel!, null);
+        using var engine = new OrtEngine(model, OrtTestModels.Cpu);
+        var ids = PromptGenerator.Generate(model.Config, 1, 4, seed: 2);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => engine.Run(new GenerationRequest(1, 4, 8, ids), cancelled.Token));
+        Assert.Equal(7, engine.Run(new GenerationRequest(1, 4, 8, ids)).StepEnds.Length);
+    }
+
+    [SharedModelFact]
     public void Over_context_scenario_fails_with_the_reason()
     {
         var model = ModelResolver.FromFolder(Repo.SharedTinyModel!, null);
