@@ -19,11 +19,11 @@ namespace InferenceEconomics.Cli
             try
             {
                 paths ??= ProjectPaths.Discover();
-                if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+                if (args.Length > 0 && args[0] is "--help" or "-h" or "help")
                 {
                     if (args.Length >= 2 && CommandRegistry.Find(args[1]) is { } c) { stdout.WriteLine(HelpText.ForCommand(c)); return 0; }
                     stdout.WriteLine(HelpText.Overview());
-                    if (args.Length == 0) { } else return 0;
+                    return 0;
                 }
                 if (args.Length > 0 && args[0] is "--version") { stdout.WriteLine($"InferenceEconomics {ToolVersion.Version}"); return 0; }
 

@@ -43,6 +43,9 @@ public sealed class RunCommand : ICliCommand
           --results DIR        where run folders go (default results/)
         Writes results/<utc-time>_<host>_<model>/result.json and report.md (schema: results/README.md).
 
+        Telemetry (power, energy, utilization per phase; docs/telemetry.md):
+        """ + TelemetryCliOptions.Help + """
+
         Pricing the run (adds the cost section to the report; same options as ./run.sh cost):
         """ + CostOptions.HelpText;
 
@@ -75,6 +78,7 @@ public sealed class RunCommand : ICliCommand
                 Seed = seed,
             },
             ResultsDir = args.String("--results") ?? ctx.Paths.ResultsDir,
+            Telemetry = TelemetryCliOptions.Read(args),
         };
         bool quiet = args.Flag("--quiet");
         // A price turns the run into a cost report too; names are checked now, not after the sweep.

@@ -4,6 +4,7 @@ using InferenceEconomics.Engines;
 using InferenceEconomics.Models;
 using InferenceEconomics.Reporting;
 using InferenceEconomics.Results;
+using InferenceEconomics.Telemetry;
 
 namespace InferenceEconomics.Measurement;
 
@@ -17,6 +18,8 @@ public sealed record RunPlan
     public required IReadOnlyList<int> PromptTokens { get; init; }
     public required IReadOnlyList<int> GenTokens { get; init; }
     public MeasurementSettings Measurement { get; init; } = new();
+    /// <summary>Power / utilization sampling (Telemetry/); Enabled = false for --no-telemetry.</summary>
+    public TelemetryOptions Telemetry { get; init; } = new();
     /// <summary>Folder that receives the run folder (results/).</summary>
     public required string ResultsDir { get; init; }
 }
@@ -47,9 +50,11 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         using var engine = engines.Create(model, plan.Engine);
 
         var scenarios = Scenario.Matrix(plan.BatchSizes, plan.PromptTokens, plan.GenTokens);
-        var environment = EnvironmentProbe.Collect();
-        var folder = Path.Combine(plan.ResultsDir, ResultStore.RunFolderName(started, environment.Host, model.DisplayName));
         var clock = RunClock.StartNew();
+        // One sampler thread on the run's clock; the measured loop never calls it.
+        using var telemetry = TelemetryRecorder.Start(plan.Telemetry, clock);
+        var environment = EnvironmentProbe.Collect(plan.Telemetry.Enabled ? telemetry.Gpus : null);
+        var folder = Path.Combine(plan.ResultsDir, ResultStore.RunFolderName(started, environment.Host, model.DisplayName));
         var config = new RunConfig
         {
             ModelSpec = plan.ModelSpec,
@@ -65,6 +70,8 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             CiTarget = plan.Measurement.CiTarget,
             Seed = plan.Measurement.Seed,
             IntraOpThreads = plan.Engine.IntraOpThreads,
+            TelemetrySampleMs = plan.Telemetry.Enabled ? plan.Telemetry.SampleMs : null,
+            IdleBaselineSeconds = plan.Telemetry.Enabled ? plan.Telemetry.IdleBaselineSeconds : null,
         };
         var result = new RunResult
         {
@@ -80,18 +87,25 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             Labels = Labels(model),
         };
 
+        // Idle power with the model loaded and nothing running: the "net of idle" baseline.
+        if (plan.Telemetry.Enabled && plan.Telemetry.IdleBaselineSeconds > 0)
+            progress?.Report(new RunProgress($"idle baseline ({plan.Telemetry.IdleBaselineSeconds:G} s)", null, null));
+        telemetry.MeasureIdleBaseline(ct);
+
         var done = new List<ScenarioResult>();
         var runner = new SweepRunner(engine, model.Config, plan.Measurement, clock);
         var sweepProgress = progress is null ? null : new Progress<SweepProgress>(s => progress.Report(new RunProgress("measuring", null, s)));
         // Keep result.json current after each scenario: an interrupted sweep keeps every finished scenario.
         var outcome = runner.Run(scenarios, s =>
         {
-            done.Add(s);
-            ResultStore.Save(result with { Scenarios = done.ToList() }, folder);
+            done.Add(s with { Telemetry = telemetry.Summarize(s) });
+            ResultStore.Save(result with { Scenarios = done.ToList(), Telemetry = telemetry.Current() }, folder);
         }, sweepProgress, ct);
 
         var status = outcome.Interrupted ? "interrupted" : outcome.Scenarios.All(s => s.Status == "ok") ? "complete" : "partial";
-        result = result with { Scenarios = outcome.Scenarios, Status = status, FinishedUtc = DateTimeOffset.UtcNow };
+        // Finished scenarios carry their telemetry; not-run ones come from the outcome as they are.
+        var scenarioResults = outcome.Scenarios.Select(s => done.FirstOrDefault(d => d.Id == s.Id) ?? s).ToList();
+        result = result with { Scenarios = scenarioResults, Status = status, FinishedUtc = DateTimeOffset.UtcNow, Telemetry = telemetry.Finish() };
         ResultStore.Save(result, folder);
         return new Outcome(result, folder, outcome.Interrupted);
     }

@@ -69,6 +69,12 @@ public sealed class MarkdownExporter : IReportExporter
         if (r.Telemetry.Idle is { } idle)
             sb.AppendLine($"- idle baseline: {idle.EndOffset - idle.StartOffset:F1} s, {idle.Samples} samples, " +
                 (idle.AveragePowerWatts.Count == 0 ? "no power source" : string.Join(", ", idle.AveragePowerWatts.Select(kv => $"{kv.Key} {kv.Value:F1} W"))));
+        foreach (var sc in r.Scenarios.Where(x => x.Telemetry is not null))
+        {
+            sb.AppendLine();
+            sb.AppendLine($"### {sc.Id}");
+            foreach (var line in InferenceEconomics.Telemetry.TelemetryText.ScenarioMarkdown(sc.Telemetry!, includeNotMeasured: false)) sb.AppendLine(line);
+        }
     }
 
     private static void AppendEnvironment(StringBuilder sb, RunResult r)

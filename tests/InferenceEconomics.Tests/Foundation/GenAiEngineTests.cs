@@ -72,10 +72,10 @@ public class GenAiEngineTests
             Assert.True(r.TtftSeconds >= r.PrefillSeconds);
             double decodeTps = RepetitionMetrics.DecodeTps(r, batch, gen);
             // decode_tps x total step time = B x (G - 1)
-            Assert.Equal(batch * (gen - 1), decodeTps * r.StepSeconds.Sum(), 6);
+            Assert.Equal(batch * (gen - 1), decodeTps * r.StepSeconds.Sum(), 1e-6);
             // the decode window on the run clock spans exactly the steps
-            Assert.Equal(r.StepSeconds.Sum(), r.DecodeEndOffset - r.DecodeStartOffset, 6);
-            Assert.Equal(r.TtftSeconds, r.DecodeStartOffset - r.PrefillStartOffset, 6);
+            Assert.Equal(r.StepSeconds.Sum(), r.DecodeEndOffset - r.DecodeStartOffset, 1e-6);
+            Assert.Equal(r.TtftSeconds, r.DecodeStartOffset - r.PrefillStartOffset, 1e-6);
         }
         var median = s.Repetitions.Select(r => batch * (double)(gen - 1) / r.StepSeconds.Sum()).Order().ToArray();
         double expectedMedian = median.Length % 2 == 1 ? median[median.Length / 2] : (median[median.Length / 2 - 1] + median[median.Length / 2]) / 2;
