@@ -25,6 +25,6 @@ public sealed class EngineFactory : IEngineFactory
     public IInferenceEngine Create(ResolvedModel model, EngineOptions options) => ResolveEngineName(options) switch
     {
         "genai" => new GenAiEngine(model, options),
-        _ => throw new InferenceEconomicsException(ErrorKind.DeviceUnavailable, "the ort engine is not in this build yet"),
+        _ => new Ort.OrtEngine(model, options),
     };
 }
