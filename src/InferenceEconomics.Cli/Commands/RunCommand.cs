@@ -87,7 +87,7 @@ public sealed class RunCommand : ICliCommand
         args.EnsureAllUsed();
         if (plan.Measurement.MaxRepetitions < plan.Measurement.MinRepetitions)
             throw CliArgs.Usage($"--max-reps {plan.Measurement.MaxRepetitions} is below --min-reps {plan.Measurement.MinRepetitions}");
-        EngineFactory.ResolveEngineName(plan.Engine); // validate --engine/--device before any work
+        EngineFactory.Preflight(plan.Engine); // --engine/--device (and CUDA libraries) before any work
 
         var bar = new ProgressBar(ctx.Error, ctx.Interactive);
         RunOrchestrator.Outcome outcome;

@@ -19,7 +19,18 @@ public sealed class EngineFactory : IEngineFactory
         bool cuda = options.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
         if (!cuda && !options.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
             throw new InferenceEconomicsException(ErrorKind.Usage, $"--device '{options.Device}' is not cpu, cuda or cuda:N");
-        return name == "auto" ? (cuda ? "ort" : "genai") : name;
+        return name == "auto" ? (cuda && !GenAiEngine.CudaAddOnPresent ? "ort" : "genai") : name;
+    }
+
+    /// <summary>
+    /// Validates engine and device before any expensive work (model generation, loading): a CUDA
+    /// request on a machine or build without CUDA fails here, with the library that is missing.
+    /// </summary>
+    public static string Preflight(EngineOptions options)
+    {
+        var engine = ResolveEngineName(options);
+        if (engine == "ort") Ort.OrtEngineSupport.CheckDevice(options.Device);
+        return engine;
     }
 
     public IInferenceEngine Create(ResolvedModel model, EngineOptions options) => ResolveEngineName(options) switch

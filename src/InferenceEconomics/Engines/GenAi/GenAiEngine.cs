@@ -23,9 +23,20 @@ public sealed class GenAiEngine : IInferenceEngine
 
     public EngineInfo Info { get; }
 
+    /// <summary>
+    /// GenAI reaches CUDA only through its add-on library (libonnxruntime-genai-cuda), shipped by the
+    /// Microsoft.ML.OnnxRuntimeGenAI.Cuda package, which this build does not reference; a user who adds
+    /// it gets the GenAI engine on CUDA.
+    /// </summary>
+    public static bool CudaAddOnPresent { get; } =
+        new[] { "libonnxruntime-genai-cuda.so", "onnxruntime-genai-cuda.dll" }.Any(f =>
+            File.Exists(Path.Combine(AppContext.BaseDirectory, f)) ||
+            File.Exists(Path.Combine(AppContext.BaseDirectory, "runtimes", OperatingSystem.IsWindows() ? "win-x64" : "linux-x64", "native", f)));
+
     public GenAiEngine(ResolvedModel model, EngineOptions options)
     {
-        if (!options.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
+        bool cuda = options.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        if (cuda && !CudaAddOnPresent)
             throw new InferenceEconomicsException(ErrorKind.DeviceUnavailable,
                 $"the GenAI engine here runs on CPU only: GenAI's CUDA add-on (Microsoft.ML.OnnxRuntimeGenAI.Cuda) is not installed; use --engine ort --device {options.Device}");
         _ = Handle.Value;
@@ -34,6 +45,13 @@ public sealed class GenAiEngine : IInferenceEngine
         {
             _config = new Config(model.Directory);
             _config.ClearProviders();
+            if (cuda)
+            {
+                _config.AppendProvider("cuda");
+                var id = options.Device.Contains(':') ? options.Device[(options.Device.IndexOf(':') + 1)..] : "0";
+                _config.SetProviderOption("cuda", "device_id", id);
+                if (options.CudaGraph) _config.SetProviderOption("cuda", "enable_cuda_graph", "1");
+            }
             if (options.IntraOpThreads is int t)
                 _config.Overlay($"{{\"model\":{{\"decoder\":{{\"session_options\":{{\"intra_op_num_threads\":{t}}}}}}}}}");
             _model = new Model(_config);
@@ -44,7 +62,9 @@ public sealed class GenAiEngine : IInferenceEngine
             throw new InferenceEconomicsException(ErrorKind.ModelFileInvalid,
                 $"ONNX Runtime GenAI could not load '{model.Directory}': {FirstLine(e.Message)}; check the model files (regenerate a synthetic model, or re-download)", e);
         }
-        Info = new EngineInfo("genai", Versions.GenAi, "CPUExecutionProvider", "cpu");
+        Info = cuda
+            ? new EngineInfo("genai", Versions.GenAi, "CUDAExecutionProvider", options.Device.Contains(':') ? options.Device : "cuda:0")
+            : new EngineInfo("genai", Versions.GenAi, "CPUExecutionProvider", "cpu");
     }
 
     public RepetitionTimestamps Run(GenerationRequest request, CancellationToken cancellationToken = default)
