@@ -74,3 +74,50 @@ public class EngineComparisonBenchmarks
     [Benchmark, BenchmarkCategory("decode")]
     public long Ort_Decode() => _engine.Run(new GenerationRequest(Batch, DecodePrompt, DecodeGen, _decodeIds)).StepEnds[^1];
 }
+
+/// <summary>
+/// OrtEngine against GenAiEngine with the harness's own phase figures: each round runs one repetition
+/// on each engine in random order (<see cref="PairedComparison"/>) and records prefill and decode
+/// tokens/s exactly as result.json does (METRICS.md); quoted: the median per-round throughput ratio
+/// OrtEngine / GenAI. Models as for <see cref="EngineComparisonBenchmarks"/> (IE_BENCH_MODELS). Run:
+///   dotnet run -c Release --project bench/InferenceEconomics.Benchmarks -- engines-paired [rounds]
+/// </summary>
+public static class PairedEngineComparison
+{
+    public static void Run(int rounds)
+    {
+        const int p = 64, g = 33;
+        foreach (var spec in EngineComparisonBenchmarks.Models())
+        {
+            var parts = spec.Split('@');
+            var request = new ModelRequest { Precision = parts.Length > 1 ? ModelResolver.ParsePrecision(parts[1]) : null };
+            var model = new ModelResolver(ProjectPaths.Discover()).Resolve(parts[0], request);
+            using var genai = new GenAiEngine(model, new EngineOptions { Engine = "genai" });
+            using var ort = new OrtEngine(model, new EngineOptions { Engine = "ort" });
+            foreach (int b in new[] { 1, 4 })
+            {
+                var ids = PromptGenerator.Generate(model.Config, b, p, 42);
+                var clock = RunClock.StartNew();
+                PairedComparison.MetricVariant Of(string name, IInferenceEngine e) => new(name, () =>
+                {
+                    var rep = RepetitionMetrics.ToSample(e.Run(new GenerationRequest(b, p, g, ids)), clock);
+                    return [RepetitionMetrics.PrefillTps(rep, b, p), RepetitionMetrics.DecodeTps(rep, b, g)];
+                });
+                var rows = PairedComparison.RunMetrics([Of("genai", genai), Of("ort", ort)], 2, rounds);
+                foreach (var (metric, k) in new[] { ("prefill tok/s", 0), ("decode tok/s", 1) })
+                {
+                    var o = rows[k][1];
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"| {spec} | {b} | {metric} | {rows[k][0].MedianSeconds:F1} | {o.MedianSeconds:F1} | {o.MedianRatioToBaseline:F3} ({o.RatioP25:F3}..{o.RatioP75:F3}) |"));
+                }
+            }
+        }
+    }
+
+    public static void PrintHeader(int rounds)
+    {
+        Console.WriteLine($"P=64, G=33, {rounds} interleaved rounds; ratio = OrtEngine / GenAI throughput (median per round, p25..p75)");
+        Console.WriteLine("| model | B | figure | GenAI | OrtEngine | ratio |");
+        Console.WriteLine("|---|---:|---|---:|---:|---:|");
+    }
+}

@@ -5,4 +5,16 @@ if (args is ["telemetry-paired", ..] && args.Length <= 2)
     InferenceEconomics.Benchmarks.PairedTelemetryOverhead.Run(args.Length == 2 ? int.Parse(args[1]) : 60);
     return;
 }
+if (args is ["harness-paired", ..] && args.Length <= 2)
+{
+    InferenceEconomics.Benchmarks.PairedHarnessOverhead.Run(args.Length == 2 ? int.Parse(args[1]) : 60);
+    return;
+}
+if (args is ["engines-paired", ..] && args.Length <= 2)
+{
+    int rounds = args.Length == 2 ? int.Parse(args[1]) : 30;
+    InferenceEconomics.Benchmarks.PairedEngineComparison.PrintHeader(rounds);
+    InferenceEconomics.Benchmarks.PairedEngineComparison.Run(rounds);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -116,9 +116,7 @@ public class TelemetryOverheadBenchmarks
 }
 
 /// <summary>
-/// The same decode, with the three variants interleaved in rounds (random order per round) so
-/// slow drift of a shared machine hits all of them alike; reports the median of per-round
-/// ratios to "off" and decode tokens/s. Run:
+/// The same decode, the three variants interleaved (<see cref="PairedComparison"/>). Run:
 ///   dotnet run -c Release --project bench/InferenceEconomics.Benchmarks -- telemetry-paired [rounds]
 /// </summary>
 public static class PairedTelemetryOverhead
@@ -127,34 +125,21 @@ public static class PairedTelemetryOverhead
     {
         var b = new TelemetryOverheadBenchmarks { Batch = 1 };
         b.SetupOff();
-        int?[] variants = [null, 50, 10];
-        var times = variants.ToDictionary(v => v ?? 0, _ => new List<double>());
-        var rng = new Random(42);
-        for (int r = -2; r < rounds; r++) // two warm-up rounds
-            foreach (var v in variants.OrderBy(_ => rng.Next()))
-            {
-                using var rec = v is { } ms ? TelemetryRecorder.Start(new TelemetryOptions(ms, true, 0), RunClock.StartNew()) : null;
-                Thread.Sleep(60); // let the sampler reach its steady period before timing
-                b.Prefill();
-                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                int steps = b.DecodeSteps();
-                double s = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                b.DropGenerator();
-                rec?.Finish();
-                if (r >= 0) times[v ?? 0].Add(s);
-            }
-        b.Cleanup();
-        static double Median(IEnumerable<double> x) { var a = x.Order().ToArray(); return a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2; }
-        var off = times[0];
-        Console.WriteLine($"decode of {TelemetryOverheadBenchmarks.DecodeStepsPerRun} steps, batch 1, {rounds} interleaved rounds");
-        Console.WriteLine("| telemetry | median time ms | decode tok/s | median per-round time ratio vs off | throughput change |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var v in variants)
+        PairedComparison.Variant Make(int? ms) => new(ms is { } m ? $"telemetry {m} ms" : "telemetry off", () =>
         {
-            var t = times[v ?? 0];
-            double ratio = Median(t.Select((x, i) => x / off[i]));
-            Console.WriteLine(FormattableString.Invariant(
-                $"| {(v is { } ms ? $"{ms} ms" : "off")} | {Median(t) * 1e3:F2} | {TelemetryOverheadBenchmarks.DecodeStepsPerRun / Median(t):F0} | {ratio:F4} | {(1 / ratio - 1) * 100:+0.00;-0.00} % |"));
-        }
+            using var rec = ms is { } period ? TelemetryRecorder.Start(new TelemetryOptions(period, true, 0), RunClock.StartNew()) : null;
+            Thread.Sleep(60); // let the sampler reach its steady period before timing
+            b.Prefill();
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            b.DecodeSteps();
+            double s = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            b.DropGenerator();
+            rec?.Finish();
+            return s;
+        });
+        var rows = PairedComparison.Run([Make(null), Make(50), Make(10)], rounds);
+        b.Cleanup();
+        PairedComparison.Print($"decode of {TelemetryOverheadBenchmarks.DecodeStepsPerRun} steps, batch 1, {rounds} interleaved rounds", rows,
+            t => FormattableString.Invariant($"{TelemetryOverheadBenchmarks.DecodeStepsPerRun / t:F0} tok/s"));
     }
 }

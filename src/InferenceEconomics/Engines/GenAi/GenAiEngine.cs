@@ -23,6 +23,9 @@ public sealed class GenAiEngine : IInferenceEngine
 
     public EngineInfo Info { get; }
 
+    /// <summary>The loaded GenAI model, for the overhead benchmark's bare loop (same session on both sides).</summary>
+    internal Model NativeModel => _model;
+
     /// <summary>
     /// GenAI reaches CUDA only through its add-on library (libonnxruntime-genai-cuda), shipped by the
     /// Microsoft.ML.OnnxRuntimeGenAI.Cuda package, which this build does not reference; a user who adds
