@@ -61,21 +61,20 @@ public sealed class ModelsCommand : ICliCommand
             var s = SyntheticPresets.Get(name);
             o.WriteLine($"  {name,-14} {s.Layers,6} {s.HiddenSize,6} {s.Heads,5} {s.KvHeads,3} {s.IntermediateSize,6} {s.VocabSize,7} {s.ContextLength,7} {FormatCount(s.ParameterCount),8}  {SyntheticPresets.Description(name)}");
         }
-        var catalog = context.Paths.ModelCatalogFile;
-        if (!File.Exists(catalog)) return 0;
-        JsonObject? aliases;
-        try { aliases = JsonNode.Parse(File.ReadAllText(catalog))?["aliases"] as JsonObject; }
-        catch (JsonException e)
-        {
-            throw new InferenceEconomicsException(ErrorKind.ModelConfigInvalid, $"{catalog}: malformed JSON at line {(e.LineNumber ?? 0) + 1}; fix the file");
-        }
-        if (aliases is null || aliases.Count == 0) return 0;
+        var file = context.Paths.ModelCatalogFile;
+        var catalog = ModelCatalog.Load(file);
+        if (catalog.Aliases.Count == 0) return 0;
         o.WriteLine();
-        o.WriteLine($"Aliases ({catalog}; --model <alias>):");
-        foreach (var (alias, node) in aliases)
+        o.WriteLine($"Aliases ({file}; --model <alias>; without the real weights a synthetic model of the same shape runs, labelled):");
+        foreach (var (alias, entry) in catalog.Aliases)
         {
-            string description = node?["description"] is JsonValue v && v.TryGetValue(out string? d) ? d : "";
-            o.WriteLine($"  {alias,-14} {description}");
+            o.WriteLine($"  {alias,-14} {entry.Description} (shape: {entry.Preset})");
+            foreach (var (device, v) in entry.Variants)
+            {
+                var dir = Path.IsPathRooted(v.Path) ? v.Path : Path.Combine(context.Paths.Root, v.Path);
+                bool present = File.Exists(Path.Combine(dir, GenAiConfig.FileName));
+                o.WriteLine($"    {device,-5} {v.Precision,-5} {(present ? "real weights present" : "real weights absent")}: {v.Path}{(present || v.Get is null ? "" : $"  (get: {v.Get})")}");
+            }
         }
         return 0;
     }
@@ -171,12 +170,7 @@ public sealed class ModelsCommand : ICliCommand
     private static long EstimateBytes(SyntheticSpec spec) =>
         spec.Shape.ParameterCount * (spec.Precision switch { WeightPrecision.Fp32 => 4, WeightPrecision.Fp16 => 2, _ => 1 });
 
-    internal static string FormatCount(long n) => n switch
-    {
-        >= 1_000_000_000 => (n / 1e9).ToString("F2", CultureInfo.InvariantCulture) + "B",
-        >= 1_000_000 => (n / 1e6).ToString("F1", CultureInfo.InvariantCulture) + "M",
-        _ => n.ToString(CultureInfo.InvariantCulture),
-    };
+    internal static string FormatCount(long n) => InferenceEconomics.Reporting.RunSummaryTable.FormatCount(n);
 
     internal static string FormatBytes(long b) => b switch
     {

@@ -26,9 +26,8 @@ internal static class EconomicsJson
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $"line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1}" : "the document";
             throw new InferenceEconomicsException(ErrorKind.PriceInvalid,
-                $"{origin}: malformed at {where}: {FirstSentence(e.Message)}; fix the file (format: docs/economics.md)", e);
+                $"{origin}: malformed at {Common.JsonErrorText.Where(e)}: {Common.JsonErrorText.Reason(e)}; fix the file (format: docs/economics.md)", e);
         }
     }
 
@@ -47,12 +46,5 @@ internal static class EconomicsJson
         if (!File.Exists(path))
             throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{what} '{path}' does not exist; give the path of a JSON file (format: docs/economics.md)");
         return File.ReadAllText(path);
-    }
-
-    private static string FirstSentence(string message)
-    {
-        // System.Text.Json appends "Path: ... | LineNumber: ..." which we already report in our own words.
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 }

@@ -40,7 +40,7 @@ public static partial class LiteLlmImport
         catch (JsonException e)
         {
             throw new InferenceEconomicsException(ErrorKind.PriceInvalid,
-                $"{origin}: malformed JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}; give LiteLLM's model_prices_and_context_window.json", e);
+                $"{origin}: malformed JSON at {Common.JsonErrorText.Where(e)}; give LiteLLM's model_prices_and_context_window.json", e);
         }
         using (doc)
         {

@@ -55,7 +55,7 @@ public sealed record GenAiConfig
         }
         catch (JsonException e)
         {
-            throw new InferenceEconomicsException(ErrorKind.ModelConfigMalformed, $"{path}: malformed JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}; fix or regenerate the file", e);
+            throw new InferenceEconomicsException(ErrorKind.ModelConfigMalformed, $"{path}: malformed JSON at {Common.JsonErrorText.Where(e)}: {Common.JsonErrorText.Reason(e)}; fix or regenerate the file", e);
         }
         return Parse(root, path);
     }
@@ -111,12 +111,6 @@ public sealed record GenAiConfig
         if (cfg.EosTokenIds.Any(e => e < 0 || e >= cfg.VocabSize))
             throw Invalid(path, $"has an eos_token_id outside the vocabulary (vocab_size {cfg.VocabSize})");
         return cfg;
-    }
-
-    private static string FirstSentence(string message)
-    {
-        int i = message.IndexOf(". ", StringComparison.Ordinal);
-        return (i > 0 ? message[..i] : message).TrimEnd('.');
     }
 
     private static InferenceEconomicsException Invalid(string path, string what) =>

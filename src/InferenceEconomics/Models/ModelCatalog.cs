@@ -14,12 +14,17 @@ public sealed record ModelCatalog(IReadOnlyDictionary<string, ModelAlias> Aliase
         try
         {
             var doc = JsonSerializer.Deserialize<CatalogFile>(File.ReadAllText(path), new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
-            return new ModelCatalog(doc?.Aliases ?? new Dictionary<string, ModelAlias>());
+            var aliases = doc?.Aliases ?? new Dictionary<string, ModelAlias>();
+            foreach (var (name, a) in aliases)
+                if (a is null || string.IsNullOrEmpty(a.Preset) || a.Variants is null)
+                    throw new InferenceEconomicsException(ErrorKind.ModelConfigInvalid,
+                        $"{path}: alias '{name}' needs \"description\", \"preset\" (the synthetic shape) and \"variants\"; see the entries already there");
+            return new ModelCatalog(aliases);
         }
         catch (JsonException e)
         {
             throw new InferenceEconomicsException(ErrorKind.ModelConfigMalformed,
-                $"{path}: malformed JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}; fix the alias file", e);
+                $"{path}: malformed JSON at {Common.JsonErrorText.Where(e)}; fix the alias file", e);
         }
     }
 

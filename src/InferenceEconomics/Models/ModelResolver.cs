@@ -102,13 +102,7 @@ public sealed class ModelResolver(ProjectPaths paths)
         return model with { Synthetic = true, SyntheticOf = presetName, Precision = precision, Shape = shape, DisplayName = displayName };
     }
 
-    public static WeightPrecision ParsePrecision(string s) => s.ToLowerInvariant() switch
-    {
-        "fp32" or "float32" => WeightPrecision.Fp32,
-        "fp16" or "float16" => WeightPrecision.Fp16,
-        "int4" => WeightPrecision.Int4,
-        _ => throw new InferenceEconomicsException(ErrorKind.Usage, $"precision '{s}' is not one of fp32, fp16, int4"),
-    };
+    public static WeightPrecision ParsePrecision(string s) => SyntheticSpec.ParsePrecision(s);
 
     /// <summary>For folders not made here: the builder's folder names say int4 / fp16 / fp32.</summary>
     private static WeightPrecision GuessPrecision(string dir, GenAiConfig config)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using InferenceEconomics.Common;
 
 namespace InferenceEconomics.Results;
 
@@ -65,7 +66,7 @@ public static class ResultStore
         catch (JsonException e)
         {
             throw new InferenceEconomicsException(ErrorKind.ResultInvalid,
-                $"{path}: not a valid result document at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1} ({e.Message.Split('.')[0]})", e);
+                $"{path}: not a valid result document at {JsonErrorText.Where(e)} ({JsonErrorText.Reason(e)})", e);
         }
         var major = r.SchemaVersion.Split('.')[0];
         if (major != RunResult.CurrentSchemaVersion.Split('.')[0])

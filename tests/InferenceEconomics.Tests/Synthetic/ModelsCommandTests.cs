@@ -28,12 +28,15 @@ public sealed class ModelsCommandTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(_root, "models"));
         File.WriteAllText(Path.Combine(_root, "models", "models.json"),
-            """{"aliases": {"phi": {"description": "Phi-3-mini-4k-instruct ONNX", "shape": "phi-3-mini"}, "other": {}}}""");
+            """{"aliases": {"phi": {"description": "Phi-3-mini-4k-instruct ONNX", "preset": "phi-3-mini", "variants": {"cpu": {"path": "models/phi-cpu", "precision": "int4", "source": "somewhere", "get": "fetch it"}}}, "other": {"description": "x", "preset": "tiny", "variants": {}}}}""");
+        Directory.CreateDirectory(Path.Combine(_root, "models", "phi-cpu"));
+        File.WriteAllText(Path.Combine(_root, "models", "phi-cpu", "genai_config.json"), "{}");
         var (code, output, _) = Run("models", "list");
         Assert.Equal(0, code);
         Assert.Contains("phi-3-mini", output);
         Assert.Contains("llama-3.1-70b", output);
-        Assert.Contains("3.82B", output);                 // phi-3-mini parameters
+        Assert.Contains("3.82 B", output);                // phi-3-mini parameters
+        Assert.Contains("real weights present: models/phi-cpu", output);
         Assert.Contains("phi ", output);
         Assert.Contains("Phi-3-mini-4k-instruct ONNX", output);
         Assert.Contains("other", output);

@@ -1,0 +1,19 @@
+using System.Text.Json;
+
+namespace InferenceEconomics.Common;
+
+/// <summary>How every JSON input error names its place: "line L, byte B" (1-based) and a short reason.</summary>
+public static class JsonErrorText
+{
+    public static string Where(JsonException e) =>
+        e.LineNumber is { } line ? $"line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1}" : "the document";
+
+    /// <summary>The parser's message without its trailing "Path: … | LineNumber: …" (already said by <see cref="Where"/>).</summary>
+    public static string Reason(JsonException e)
+    {
+        var m = e.Message;
+        var cut = m.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut < 0) cut = m.IndexOf(". ", StringComparison.Ordinal);
+        return (cut > 0 ? m[..cut] : m).TrimEnd('.', ' ');
+    }
+}
