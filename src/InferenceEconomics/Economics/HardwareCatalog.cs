@@ -87,4 +87,26 @@ public sealed class HardwareCatalog
                 $"no {gpu.Id} price from provider '{provider}'{Suggest.DidYouMean(provider, gpu.Prices.Select(p => p.Provider))}; known for {gpu.Id}: {string.Join(", ", gpu.Prices.Select(p => p.Provider))} (or give --price-per-hour)");
         return (gpu, price);
     }
+
+    /// <summary>
+    /// The catalog entry for a device name as NVML reports it ("NVIDIA H100 80GB HBM3", "NVIDIA H200",
+    /// "NVIDIA A100-SXM4-40GB", "NVIDIA L40S"...), or null. PCIe boards are told apart where the catalog has both.
+    /// </summary>
+    public GpuSpec? MatchDeviceName(string deviceName)
+    {
+        var n = deviceName.ToLowerInvariant().Replace("nvidia", "").Replace("geforce", "").Replace('-', ' ').Trim();
+        string? id = n switch
+        {
+            _ when n.Contains("h100") => n.Contains("pcie") ? "h100-pcie" : "h100-sxm",
+            _ when n.Contains("h200") => "h200",
+            _ when n.Contains("a100") => n.Contains("40gb") ? "a100-40gb" : "a100-80gb",
+            _ when n.Contains("l40s") => "l40s",
+            _ when n.Contains("a10g") => "a10g",
+            _ when n.Contains("4090") => "rtx-4090",
+            _ when n.Contains("b200") => "b200",
+            _ when n.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains("l4") => "l4",
+            _ => null,
+        };
+        return id is null ? null : Gpus.FirstOrDefault(g => g.Id == id);
+    }
 }

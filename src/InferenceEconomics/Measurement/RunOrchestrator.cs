@@ -20,6 +20,8 @@ public sealed record RunPlan
     public MeasurementSettings Measurement { get; init; } = new();
     /// <summary>Power / utilization sampling (Telemetry/); Enabled = false for --no-telemetry.</summary>
     public TelemetryOptions Telemetry { get; init; } = new();
+    /// <summary>Measure the CPU's streaming-read bandwidth for the roofline (about a second; CPU runs only).</summary>
+    public bool MeasureMemoryBandwidth { get; init; } = true;
     /// <summary>Folder that receives the run folder (results/).</summary>
     public required string ResultsDir { get; init; }
 }
@@ -54,6 +56,13 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         // One sampler thread on the run's clock; the measured loop never calls it.
         using var telemetry = TelemetryRecorder.Start(plan.Telemetry, clock);
         var environment = EnvironmentProbe.Collect(plan.Telemetry.Enabled ? telemetry.Gpus : null);
+        if (plan.MeasureMemoryBandwidth && !plan.Engine.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))
+        {
+            // The CPU roofline's bandwidth, measured before the idle baseline so the baseline stays idle.
+            progress?.Report(new RunProgress("measuring memory bandwidth", null, null));
+            var bw = MemoryBandwidthProbe.Measure();
+            environment = environment with { MemoryBandwidthBytesPerSecond = bw.BytesPerSecond, MemoryBandwidthMethod = bw.Method };
+        }
         var folder = Path.Combine(plan.ResultsDir, ResultStore.RunFolderName(started, environment.Host, model.DisplayName));
         var config = new RunConfig
         {

@@ -27,6 +27,7 @@ public sealed class CsvExporter : IReportExporter
         "tpot_ms_median", "e2e_s_median",
         "prefill_j_per_token", "decode_j_per_token", "energy_sources",
         "failure_reason",
+        "decode_bytes_per_step", "decode_roofline_efficiency", "prefill_roofline_efficiency", "roofline_bandwidth_gb_per_s",
     ];
 
     public string Name => "csv";
@@ -43,6 +44,7 @@ public sealed class CsvExporter : IReportExporter
         var sb = new StringBuilder();
         sb.Append(string.Join(',', Columns)).Append("\r\n");
         string hardware = RunIdentity.HardwareOf(r);
+        var limits = Economics.Roofline.Limits(r, Economics.HardwareCatalog.BuiltIn());
         foreach (var s in r.Scenarios)
         {
             var m = s.Summary;
@@ -62,6 +64,8 @@ public sealed class CsvExporter : IReportExporter
                 energy is { Count: > 0 } ? string.Join(' ', energy) : null,
                 s.FailureReason,
             };
+            var roof = Economics.Roofline.For(r.Model, s, limits);
+            cells.AddRange([D(roof?.DecodeBytesPerStep), D(roof?.DecodeEfficiency), D(roof?.PrefillEfficiency), D(limits.BandwidthBytesPerSecond / 1e9)]);
             sb.Append(string.Join(',', cells.Select(Escape))).Append("\r\n");
         }
         return sb.ToString();

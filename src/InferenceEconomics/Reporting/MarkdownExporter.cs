@@ -28,6 +28,7 @@ public sealed class MarkdownExporter : IReportExporter
         sb.Append(RunSummaryTable.Build(r));
         sb.AppendLine();
         sb.AppendLine("prefill/decode t/s: median ± half-width of the 95% CI of the median; ITL: every decode step of every repetition; n: measured repetitions (warm-up excluded). Definitions: METRICS.md.");
+        if (RunSummaryTable.RooflineNote(r) is { } roof) { sb.AppendLine(); sb.AppendLine(roof); }
         var failed = r.Scenarios.Where(s => s.Status != "ok").ToList();
         if (failed.Count > 0)
         {

@@ -11,8 +11,11 @@ public static class RunSummaryTable
     public static MarkdownTable Build(RunResult r)
     {
         bool energy = r.Scenarios.Any(s => s.Telemetry?.Phases.Count > 0);
+        var limits = Economics.Roofline.Limits(r, Economics.HardwareCatalog.BuiltIn());
+        bool roofline = limits.BandwidthBytesPerSecond is not null || limits.PeakFlops is not null;
         var headers = new List<string> { "model", "params", "prec", "engine", "device", "B", "P", "G", "prefill t/s", "decode t/s", "TTFT ms", "ITL p50 ms", "ITL p90 ms", "ITL p99 ms", "TPOT ms", "E2E s", "n" };
         if (energy) headers.AddRange(["prefill J/tok", "decode J/tok"]);
+        if (roofline) headers.Add("decode roofline");
         var t = new MarkdownTable(headers.ToArray());
         for (int i = 5; i < headers.Count; i++) t.RightAligned[i] = true;
         t.RightAligned[1] = true;
@@ -39,6 +42,9 @@ public static class RunSummaryTable
                     cells.Add(JoulesPerToken(s, "prefill"));
                     cells.Add(JoulesPerToken(s, "decode"));
                 }
+                if (roofline)
+                    cells.Add(Economics.Roofline.For(m, s, limits)?.DecodeEfficiency is double eff
+                        ? F(eff * 100, 0) + "%" + (eff > 1 ? " (in cache)" : "") : "n/a");
             }
             t.Add(cells.ToArray());
         }
@@ -49,6 +55,18 @@ public static class RunSummaryTable
     {
         var p = s.Telemetry?.Phases.Where(x => x.Phase == phase && x.JoulesPerToken is not null).ToList();
         return p is { Count: > 0 } ? string.Join(" + ", p.Select(x => $"{x.JoulesPerToken!.Value.ToString("G3", Inv)} ({x.Source})")) : "not measured";
+    }
+
+    /// <summary>The footnote that says what the roofline column is held against.</summary>
+    public static string? RooflineNote(RunResult r)
+    {
+        var l = Economics.Roofline.Limits(r, Economics.HardwareCatalog.BuiltIn());
+        if (l.BandwidthBytesPerSecond is null && l.PeakFlops is null) return null;
+        var parts = new List<string>();
+        if (l.BandwidthBytesPerSecond is double bw) parts.Add($"memory bandwidth {F(bw / 1e9, 1)} GB/s ({l.BandwidthSource})");
+        parts.Add(l.PeakFlops is double pk ? $"peak {F(pk / 1e12, 0)} TFLOP/s ({l.PeakFlopsSource})" : l.PeakFlopsSource);
+        return "decode roofline: the physical lower bound of a decode step (weights and KV cache one step must read, over " +
+               string.Join("; ", parts) + ") divided by the measured TPOT (METRICS.md \"Roofline\"); 100% = at the limit. Above 100% the weights fit in the CPU caches, so DRAM bandwidth is not what bounds that model.";
     }
 
     /// <summary>Median with the 95% CI half-width of the median in percent.</summary>

@@ -65,6 +65,9 @@ public sealed record EnvironmentInfo
     public string? OrtVersion { get; init; }
     [JsonPropertyName("genai_version")] public string? GenAiVersion { get; init; }
     public IReadOnlyList<GpuInfo> Gpus { get; init; } = [];
+    /// <summary>CPU streaming-read bandwidth measured by the harness (roofline of CPU runs); null when not measured.</summary>
+    public double? MemoryBandwidthBytesPerSecond { get; init; }
+    public string? MemoryBandwidthMethod { get; init; }
 }
 
 public sealed record GpuInfo(string Name, string? Uuid, string? DriverVersion, string? CudaDriverVersion, long? MemoryTotalBytes, double? PowerLimitWatts);

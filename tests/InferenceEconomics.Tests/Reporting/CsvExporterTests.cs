@@ -41,7 +41,8 @@ public class CsvExporterTests
             + "scenario_id,status,batch_size,prompt_tokens,gen_tokens,repetitions,stop_reason,"
             + "prefill_tps_median,prefill_tps_ci_low,prefill_tps_ci_high,decode_tps_median,decode_tps_ci_low,decode_tps_ci_high,output_tps_median,"
             + "ttft_ms_p50,ttft_ms_p90,ttft_ms_p99,itl_ms_p50,itl_ms_p90,itl_ms_p99,tpot_ms_median,e2e_s_median,"
-            + "prefill_j_per_token,decode_j_per_token,energy_sources,failure_reason", string.Join(',', rows[0]));
+            + "prefill_j_per_token,decode_j_per_token,energy_sources,failure_reason,"
+            + "decode_bytes_per_step,decode_roofline_efficiency,prefill_roofline_efficiency,roofline_bandwidth_gb_per_s", string.Join(',', rows[0]));
         Assert.Equal(run.Scenarios.Count + 1, rows.Count);
         Assert.All(rows, r => Assert.Equal(rows[0].Count, r.Count));
 
@@ -56,6 +57,7 @@ public class CsvExporterTests
         Assert.Equal("true", b8[col("synthetic_weights")]);
         Assert.Equal("NVIDIA H100 80GB HBM3", b8[col("hardware")]);
         Assert.Equal("prefill:gpu0:counter decode:gpu0:counter", b8[col("energy_sources")]);
+        Assert.Equal("3350", b8[col("roofline_bandwidth_gb_per_s")]);   // H100 SXM's 3.35 TB/s from the catalog
     }
 
     [Fact]
@@ -74,7 +76,8 @@ public class CsvExporterTests
         var failed = rows.Single(r => r[10] == "b64-p128-g17");
         Assert.Equal("failed", failed[11]);
         Assert.Equal("", failed[17]);                                    // prefill_tps_median unknown, not 0
-        Assert.Equal("out of memory, \"CUDA\" allocator", failed[^1]);  // survives quoting
+        Assert.Equal("out of memory, \"CUDA\" allocator", failed[rows[0].IndexOf("failure_reason")]);  // survives quoting
+        Assert.Equal("", failed[rows[0].IndexOf("decode_roofline_efficiency")]);
         Assert.Contains("\"out of memory, \"\"CUDA\"\" allocator\"", CsvExporter.Render(run));
     }
 }
