@@ -57,7 +57,7 @@ namespace InferenceEconomics.Cli
             }
             catch (OperationCanceledException e)
             {
-                stderr.WriteLine("interrupted: finished scenarios were saved");
+                stderr.WriteLine("interrupted by the user");
                 if (verbose) stderr.WriteLine(e.ToString());
                 return (int)ErrorKind.Interrupted;
             }

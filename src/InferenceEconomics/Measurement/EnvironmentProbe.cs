@@ -71,6 +71,18 @@ public static class EnvironmentProbe
         return gc > 0 ? gc : null;
     }
 
+    /// <summary>MemAvailable from /proc/meminfo (memory a new load can take without swapping); null elsewhere.</summary>
+    public static long? AvailableMemoryBytes(string procRoot = "/proc")
+    {
+        try
+        {
+            var path = Path.Combine(procRoot, "meminfo");
+            if (File.Exists(path)) return ProcfsParser.ParseMeminfoField(File.ReadAllText(path), "MemAvailable");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { }
+        return null;
+    }
+
     /// <summary>
     /// The NuGet package version the app was built with, from its deps.json ("libraries":
     /// "Name/1.2.3"); the first of the names found wins. Null when not found (never "0.0.0.0":

@@ -48,6 +48,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         var buildProgress = progress is null ? null : new Progress<double>(f => progress.Report(new RunProgress("building synthetic model", f, null)));
         var model = new ModelResolver(paths).Resolve(plan.ModelSpec, plan.ModelRequest, buildProgress, ct);
 
+        CheckFitsInMemory(model, plan.Engine.Device, EnvironmentProbe.AvailableMemoryBytes());
         progress?.Report(new RunProgress("loading model", null, null));
         using var engine = engines.Create(model, plan.Engine);
 
@@ -117,6 +118,19 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         result = result with { Scenarios = scenarioResults, Status = status, FinishedUtc = DateTimeOffset.UtcNow, Telemetry = telemetry.Finish() };
         ResultStore.Save(result, folder);
         return new Outcome(result, folder, outcome.Interrupted);
+    }
+
+    /// <summary>
+    /// A CPU model bigger than the memory available would be killed by the OS mid-load, with nothing
+    /// recorded: refuse it up front, saying by how much it misses.
+    /// </summary>
+    internal static void CheckFitsInMemory(ResolvedModel model, string device, long? availableBytes)
+    {
+        if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase)) return;
+        long weights = Directory.GetFiles(model.Directory).Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".data", StringComparison.Ordinal)).Sum(f => new FileInfo(f).Length);
+        if (availableBytes is long available && weights > available)
+            throw new InferenceEconomicsException(ErrorKind.NoScenarioRan,
+                $"the model's weights ({weights / (double)(1L << 30):F1} GiB) exceed the memory available here ({available / (double)(1L << 30):F1} GiB): no scenario can run; choose a smaller model or --precision int4, or a machine with more memory");
     }
 
     /// <summary>Writes every report format beside result.json.</summary>

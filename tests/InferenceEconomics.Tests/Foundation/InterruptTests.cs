@@ -41,3 +41,29 @@ public class InterruptTests
         Assert.Empty(Directory.GetFiles(outcome.Folder, "*.tmp"));
     }
 }
+
+public class MemoryFitTests
+{
+    [Fact]
+    public void Cpu_model_larger_than_available_memory_is_refused_before_loading()
+    {
+        var model = new InferenceEconomics.Models.ModelResolver(new ProjectPaths(Repo.Root)).Resolve("synthetic:tiny", new InferenceEconomics.Models.ModelRequest());
+        long onDisk = Directory.GetFiles(model.Directory).Where(f => f.EndsWith(".onnx") || f.EndsWith(".data")).Sum(f => new FileInfo(f).Length);
+        var e = Assert.Throws<InferenceEconomicsException>(() => RunOrchestrator.CheckFitsInMemory(model, "cpu", onDisk - 1));
+        Assert.Equal(ErrorKind.NoScenarioRan, e.Kind);
+        Assert.Contains("exceed the memory available", e.Message);
+        RunOrchestrator.CheckFitsInMemory(model, "cpu", onDisk);        // exactly fits: no error
+        RunOrchestrator.CheckFitsInMemory(model, "cuda:0", 1);          // GPU memory is not host memory
+    }
+
+    [Fact]
+    public void Meminfo_fields_are_read_by_exact_name()
+    {
+        const string text = "MemTotal:       16384000 kB\nMemFree:  1 kB\nMemAvailable:   8192000 kB\n";
+        Assert.Equal(8_192_000L * 1024, InferenceEconomics.Telemetry.Procfs.ProcfsParser.ParseMeminfoField(text, "MemAvailable"));
+        Assert.Null(InferenceEconomics.Telemetry.Procfs.ProcfsParser.ParseMeminfoField(text, "Mem"));
+        var real = EnvironmentProbe.AvailableMemoryBytes();
+        Assert.NotNull(real);
+        Assert.InRange(real!.Value, 1, EnvironmentProbe.MemoryBytes()!.Value);
+    }
+}

@@ -68,12 +68,15 @@ public static class ProcfsParser
     }
 
     /// <summary>MemTotal of /proc/meminfo in bytes.</summary>
-    public static long? ParseMemTotal(ReadOnlySpan<char> text)
+    public static long? ParseMemTotal(ReadOnlySpan<char> text) => ParseMeminfoField(text, "MemTotal");
+
+    /// <summary>One "Name:   123 kB" field of /proc/meminfo in bytes (MemTotal, MemAvailable, ...).</summary>
+    public static long? ParseMeminfoField(ReadOnlySpan<char> text, string name)
     {
         foreach (var range in text.Split('\n'))
         {
             var line = text[range];
-            if (line.StartsWith("MemTotal:")) return Kb(line[9..]);
+            if (line.StartsWith(name) && line.Length > name.Length && line[name.Length] == ':') return Kb(line[(name.Length + 1)..]);
         }
         return null;
     }
