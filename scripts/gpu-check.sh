@@ -5,7 +5,7 @@
 #   scripts/gpu-check.sh [extra run options, e.g. --cuda-graph]
 # Environment (all optional):
 #   IE_GPU_MODEL (synthetic:phi-3-mini)  IE_GPU_BATCH (1,8)  IE_GPU_PROMPT (128)  IE_GPU_GEN (128)
-#   IE_GPU_PRECISION (fp16; empty for a model folder)  IE_GPU_BANDWIDTH_TBS (4.8, the H200's)  IE_GPU_TIME_BUDGET (seconds per scenario, 10)
+#   IE_GPU_PRECISION (fp16; empty for a model folder)  IE_GPU_TIME_BUDGET (seconds per scenario, 10)
 #   IE_CUDA_LIB_DIRS (extra ':'-separated folders holding libcudart.so.13, libcublas*.so.13, libcudnn.so.9 ...)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,7 +16,6 @@ model="${IE_GPU_MODEL:-synthetic:phi-3-mini}"
 batches="${IE_GPU_BATCH:-1,8}"
 prompt="${IE_GPU_PROMPT:-128}"
 gen="${IE_GPU_GEN:-128}"
-bandwidth="${IE_GPU_BANDWIDTH_TBS:-4.8}"
 budget="${IE_GPU_TIME_BUDGET:-10}"
 precision=(--precision "${IE_GPU_PRECISION-fp16}")
 [[ -n "${IE_GPU_PRECISION-fp16}" ]] || precision=()
@@ -41,9 +40,5 @@ mkdir -p "$results"
 "$out/ie" run --model "$model" "${precision[@]}" --device cuda --engine ort \
   --batch "$batches" --prompt-tokens "$prompt" --gen-tokens "$gen" --time-budget "$budget" --results "$results" "$@"
 
-# 5. Decode efficiency against the memory bandwidth (scripts/decode-efficiency.py, METRICS.md roofline).
-latest=$(ls -td "$results"/*/ 2>/dev/null | head -n 1)
-if [[ -n "$latest" && -f "$latest/result.json" ]] && command -v python3 >/dev/null 2>&1; then
-  echo
-  python3 "$root/scripts/decode-efficiency.py" "$latest/result.json" "$bandwidth"
-fi
+# 5. The table's "decode roofline" column is the decode efficiency against the GPU's catalog memory
+#    bandwidth (H200: 4.8 TB/s; METRICS.md roofline); scenarios.csv has the bytes per step behind it.

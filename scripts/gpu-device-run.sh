@@ -7,14 +7,14 @@
 #                                           stage, join, check the archive's sha256, unpack (once per bundle),
 #                                           put the CUDA wheels' libs on LD_LIBRARY_PATH, run `ie hw --json` and the
 #                                           issue-5 measurement, copy hw.json, result.json, report.md, scenarios.csv,
-#                                           efficiency.md and device-run.log into $OUT
+#                                           and device-run.log into $OUT
 #   bash scripts/gpu-device-run.sh status    print what is staged and unpacked
 #   --dry-run (any mode)                     the same steps on the CPU of this machine: --device cpu, synthetic:tiny,
 #                                           folders under /tmp/ie-device-dry unless set below; OUT must be set
 # Environment (optional): IE_STAGE_DIR (/root/ie-stage)  IE_GPU_DIR (/root/ie-gpu: the unpacked publish)
 #   IE_DEVICE_WORK (/root/ie-work: model cache and results)  IE_GPU_MODEL (synthetic:phi-3-mini)  IE_GPU_PRECISION (fp16)
 #   IE_GPU_BATCH (1,8)  IE_GPU_PROMPT (128)  IE_GPU_GEN (128)  IE_GPU_TIME_BUDGET (10 s per scenario)
-#   IE_GPU_BANDWIDTH_TBS (4.8)  IE_GPU_RUN_TIMEOUT (330 s for `ie run`, so the files are copied before the call's limit)
+#   IE_GPU_RUN_TIMEOUT (330 s for `ie run`, so the files are copied before the call's limit)
 # Exit codes: 0 ok, 2 usage, 3 parts missing or corrupt, 4 unpack or bundle check failed, else `ie run`'s own code.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,7 +44,6 @@ fi
 stage="${IE_STAGE_DIR:-$base/ie-stage}"
 gpu="${IE_GPU_DIR:-$base/ie-gpu}"
 work="${IE_DEVICE_WORK:-$base/ie-work}"
-bandwidth="${IE_GPU_BANDWIDTH_TBS:-4.8}"
 run_timeout="${IE_GPU_RUN_TIMEOUT:-330}"
 
 # MANIFEST lines: "format F", "archive NAME BYTES SHA256", "parts N", "part I NAME BYTES SHA256" (scripts/gpu-bundle.sh).
@@ -162,11 +161,8 @@ measure() {
   latest=$(ls -td "$work/results"/*/ 2>/dev/null | head -n 1 || true)
   if [[ -n "$latest" && -f "$latest/result.json" ]]; then
     cp "$latest/result.json" "$OUT/result.json"
+    # report.md's "decode roofline" column holds the decode efficiency against the catalog bandwidth.
     for f in report.md scenarios.csv; do [[ -f "$latest/$f" ]] && cp "$latest/$f" "$OUT/$f"; done
-    if command -v python3 >/dev/null; then
-      python3 "$root/scripts/decode-efficiency.py" "$latest/result.json" "$bandwidth" > "$OUT/efficiency.md" || true
-      cat "$OUT/efficiency.md"
-    fi
   else
     echo "no result.json written under $work/results" >&2
   fi

@@ -66,7 +66,7 @@ for ((i = 1; i <= n; i++)); do
     (( rc == 0 )) || { echo "FAIL: go exited $rc" >&2; exit 1; }
   fi
 done
-for f in hw.json result.json report.md efficiency.md device-run.log; do
+for f in hw.json result.json report.md device-run.log; do
   [[ -s "$outs/call$n/$f" ]] || { echo "FAIL: $f did not come back from the go call" >&2; exit 1; }
 done
 call rerun "" go --dry-run
