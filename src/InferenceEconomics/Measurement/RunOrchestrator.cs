@@ -46,11 +46,15 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         var started = DateTimeOffset.UtcNow;
         progress?.Report(new RunProgress("resolving model", null, null));
         var buildProgress = progress is null ? null : new Progress<double>(f => progress.Report(new RunProgress("building synthetic model", f, null)));
+        long t0 = RunClock.Now;
         var model = new ModelResolver(paths).Resolve(plan.ModelSpec, plan.ModelRequest, buildProgress, ct);
+        double resolveSeconds = RunClock.Seconds(t0, RunClock.Now);
 
         CheckFitsInMemory(model, plan.Engine.Device, EnvironmentProbe.AvailableMemoryBytes());
         progress?.Report(new RunProgress("loading model", null, null));
+        t0 = RunClock.Now;
         using var engine = engines.Create(model, plan.Engine);
+        var timings = new RunTimings(resolveSeconds, model.GeneratedNow, RunClock.Seconds(t0, RunClock.Now), null);
 
         var scenarios = Scenario.Matrix(plan.BatchSizes, plan.PromptTokens, plan.GenTokens);
         var clock = RunClock.StartNew();
@@ -95,6 +99,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             Engine = engine.Info,
             Scenarios = [],
             Labels = Labels(model),
+            Timings = timings,
         };
 
         // Idle power with the model loaded and nothing running: the "net of idle" baseline.
@@ -104,6 +109,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
 
         var done = new List<ScenarioResult>();
         var runner = new SweepRunner(engine, model.Config, plan.Measurement, clock);
+        long sweepStart = RunClock.Now;
         var sweepProgress = progress is null ? null : new Progress<SweepProgress>(s => progress.Report(new RunProgress("measuring", null, s)));
         // Keep result.json current after each scenario: an interrupted sweep keeps every finished scenario.
         var outcome = runner.Run(scenarios, s =>
@@ -115,7 +121,11 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         var status = outcome.Interrupted ? "interrupted" : outcome.Scenarios.All(s => s.Status == "ok") ? "complete" : "partial";
         // Finished scenarios carry their telemetry; not-run ones come from the outcome as they are.
         var scenarioResults = outcome.Scenarios.Select(s => done.FirstOrDefault(d => d.Id == s.Id) ?? s).ToList();
-        result = result with { Scenarios = scenarioResults, Status = status, FinishedUtc = DateTimeOffset.UtcNow, Telemetry = telemetry.Finish() };
+        result = result with
+        {
+            Scenarios = scenarioResults, Status = status, FinishedUtc = DateTimeOffset.UtcNow, Telemetry = telemetry.Finish(),
+            Timings = timings with { SweepSeconds = RunClock.Seconds(sweepStart, RunClock.Now) },
+        };
         ResultStore.Save(result, folder);
         return new Outcome(result, folder, outcome.Interrupted);
     }

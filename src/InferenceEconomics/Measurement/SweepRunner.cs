@@ -28,7 +28,8 @@ public sealed record SweepOutcome(IReadOnlyList<ScenarioResult> Scenarios, bool 
 /// Runs scenarios: warm-up (discarded), then repetitions until the 95% CI of the median of both
 /// prefill_tps and decode_tps is within the target, the time budget ends, or the maximum count
 /// is reached (never fewer than the minimum). A scenario that cannot run is recorded as failed
-/// and the sweep goes on; Ctrl-C keeps finished scenarios and marks the rest not_run.
+/// and the sweep goes on; Ctrl-C keeps finished scenarios and the repetitions of the one in progress
+/// (status interrupted), and marks the rest not_run.
 /// </summary>
 public sealed class SweepRunner(IInferenceEngine engine, GenAiConfig config, MeasurementSettings settings, RunClock clock)
 {
@@ -38,15 +39,14 @@ public sealed class SweepRunner(IInferenceEngine engine, GenAiConfig config, Mea
         var results = new List<ScenarioResult>();
         for (int i = 0; i < scenarios.Count; i++)
         {
-            ScenarioResult r;
-            try { r = RunScenario(scenarios[i], i, scenarios.Count, progress, ct); }
-            catch (OperationCanceledException)
-            {
-                results.AddRange(scenarios.Skip(i).Select(s => NotRun(s, "interrupted before this scenario finished")));
-                return new SweepOutcome(results, Interrupted: true);
-            }
+            var r = RunScenario(scenarios[i], i, scenarios.Count, progress, ct);
             results.Add(r);
             onScenarioDone?.Invoke(r);
+            if (r.Status == InterruptedStatus || ct.IsCancellationRequested)
+            {
+                results.AddRange(scenarios.Skip(i + 1).Select(s => NotRun(s, "interrupted before this scenario started")));
+                return new SweepOutcome(results, Interrupted: true);
+            }
         }
         return new SweepOutcome(results, Interrupted: false);
     }
@@ -57,21 +57,23 @@ public sealed class SweepRunner(IInferenceEngine engine, GenAiConfig config, Mea
             return Failed(s, $"P+G = {s.PromptTokens + s.GenTokens} exceeds the model's context length {config.ContextLength}");
         var ids = PromptGenerator.Generate(config, s.BatchSize, s.PromptTokens, settings.Seed);
         var request = new GenerationRequest(s.BatchSize, s.PromptTokens, s.GenTokens, ids);
+        var reps = new List<RepetitionSample>();
         try
         {
             for (int w = 0; w < settings.WarmupRepetitions; w++)
             {
-                ct.ThrowIfCancellationRequested();
+                if (ct.IsCancellationRequested) return Interrupted(s, reps);
                 progress?.Report(new SweepProgress(index, count, s, "warm-up", 0, null, null, 0, settings.TimeBudgetSeconds));
-                engine.Run(request, ct);
+                try { engine.Run(request, ct); }
+                catch (OperationCanceledException) { return Interrupted(s, reps); }
             }
-            var reps = new List<RepetitionSample>();
             var sw = Stopwatch.StartNew();
             string stop;
             while (true)
             {
-                ct.ThrowIfCancellationRequested();
-                reps.Add(RepetitionMetrics.ToSample(engine.Run(request, ct), clock));
+                if (ct.IsCancellationRequested) return Interrupted(s, reps);
+                try { reps.Add(RepetitionMetrics.ToSample(engine.Run(request, ct), clock)); }
+                catch (OperationCanceledException) { return Interrupted(s, reps); }
                 var decode = Statistics.Summarize(reps.Select(r => RepetitionMetrics.DecodeTps(r, s.BatchSize, s.GenTokens)));
                 var prefill = Statistics.Summarize(reps.Select(r => RepetitionMetrics.PrefillTps(r, s.BatchSize, s.PromptTokens)));
                 double halfWidth = Math.Max(decode.CiRelativeHalfWidth, prefill.CiRelativeHalfWidth);
@@ -91,6 +93,17 @@ public sealed class SweepRunner(IInferenceEngine engine, GenAiConfig config, Mea
         catch (ScenarioFailedException e) { return Failed(s, e.Message); }
         catch (OutOfMemoryException e) { return Failed(s, $"out of memory: {e.Message}"); }
     }
+
+    public const string InterruptedStatus = "interrupted";
+
+    /// <summary>Ctrl-C inside a scenario: the repetitions already measured are kept (nothing is lost), marked interrupted.</summary>
+    private ScenarioResult Interrupted(Scenario s, List<RepetitionSample> reps) => new()
+    {
+        Id = s.Id, BatchSize = s.BatchSize, PromptTokens = s.PromptTokens, GenTokens = s.GenTokens, Status = InterruptedStatus,
+        FailureReason = $"interrupted after {reps.Count} measured repetition(s); they are kept but fewer than the sweep asked for",
+        WarmupRepetitions = settings.WarmupRepetitions, StopReason = "interrupted",
+        Repetitions = reps.ToList(), Summary = reps.Count > 0 ? RepetitionMetrics.Summarize(reps, s.BatchSize, s.PromptTokens, s.GenTokens) : null,
+    };
 
     private static ScenarioResult Failed(Scenario s, string reason) => new()
     {

@@ -97,9 +97,9 @@ public sealed class ModelResolver(ProjectPaths paths)
         var io = precision == WeightPrecision.Fp16 ? IoDType.Float16 : IoDType.Float32;
         if (cuda && precision == WeightPrecision.Int4) io = IoDType.Float16;
         var spec = new SyntheticSpec(shape, precision, io, seed, presetName);
-        var dir = SyntheticModelCache.GetOrBuild(spec, paths.SyntheticCacheDir, progress, ct);
+        var dir = SyntheticModelCache.GetOrBuild(spec, paths.SyntheticCacheDir, out bool built, progress, ct);
         var model = FromFolder(dir, displayName);
-        return model with { Synthetic = true, SyntheticOf = presetName, Precision = precision, Shape = shape, DisplayName = displayName };
+        return model with { Synthetic = true, SyntheticOf = presetName, Precision = precision, Shape = shape, DisplayName = displayName, GeneratedNow = built };
     }
 
     public static WeightPrecision ParsePrecision(string s) => SyntheticSpec.ParsePrecision(s);

@@ -16,4 +16,6 @@ public sealed record ResolvedModel
     public required WeightPrecision Precision { get; init; }
     /// <summary>Known shape (from a preset or alias); null for an arbitrary folder (config fields only).</summary>
     public ModelShape? Shape { get; init; }
+    /// <summary>True when this resolution generated the synthetic model (it was not in the cache yet).</summary>
+    public bool GeneratedNow { get; init; }
 }

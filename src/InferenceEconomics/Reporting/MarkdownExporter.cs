@@ -91,6 +91,10 @@ public sealed class MarkdownExporter : IReportExporter
         sb.AppendLine($"- harness {r.Tool.Version}, commit {r.Tool.GitCommit ?? "unknown"}");
         sb.AppendLine($"- model: {m.Name}{(m.Synthetic ? $" — synthetic weights, same shape as {m.SyntheticOf}" : " — real weights")}; {m.ModelType}, {m.Layers} layers, hidden {m.HiddenSize}, {m.Heads} heads / {m.KvHeads} KV heads (head {m.HeadSize}), vocab {m.VocabSize}, context {m.ContextLength}; {m.Precision} weights, {m.IoDType} I/O, {m.Attention} attention" +
             (m.WeightBytes is long wb ? $"; {RunSummaryTable.FormatBytes(wb)} on disk" : "") + (m.OnnxSha256 is { } h ? $"; model.onnx sha256 {h[..16]}…" : ""));
+        if (r.Timings is { } t)
+            sb.AppendLine((t.SyntheticGenerated ? $"- timings: synthetic model generated in {t.ResolveSeconds:F1} s" : $"- timings: model found in {t.ResolveSeconds:F1} s") +
+                $", loaded in {t.LoadSeconds:F1} s (cold start)" +
+                (t.SweepSeconds is double sw ? $", sweep {sw:F1} s" : ""));
         var c = r.Config;
         sb.AppendLine($"- measurement: warm-up {c.WarmupRepetitions}, repetitions {c.MinRepetitions}..{c.MaxRepetitions}, budget {c.TimeBudgetSeconds:G} s per scenario, target ±{c.CiTarget * 100:G}% (95% CI of the median), seed {c.Seed}");
     }

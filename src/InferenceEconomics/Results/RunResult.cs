@@ -27,9 +27,14 @@ public sealed record RunResult
     public required IReadOnlyList<ScenarioResult> Scenarios { get; init; }
     /// <summary>Run-level telemetry: which sources worked, the idle baseline. Null when telemetry was off.</summary>
     public TelemetryRunInfo? Telemetry { get; init; }
+    /// <summary>Wall time of the run's stages (cold-start cost of loading the model, for instance).</summary>
+    public RunTimings? Timings { get; init; }
     /// <summary>Honesty labels every output must show, e.g. "synthetic weights, same shape as phi-3-mini".</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
 }
+
+/// <summary>Seconds per stage: resolving the model (with <see cref="SyntheticGenerated"/>: generating it), loading it, the sweep.</summary>
+public sealed record RunTimings(double ResolveSeconds, bool SyntheticGenerated, double LoadSeconds, double? SweepSeconds);
 
 public sealed record ToolInfo(string Name, string Version, string? GitCommit);
 

@@ -9,12 +9,37 @@ namespace InferenceEconomics.Tests.Foundation;
 public class InterruptTests
 {
     /// <summary>Synchronous progress sink (Progress&lt;T&gt; posts to the thread pool, too late to cancel on cue).</summary>
-    private sealed class CancelAtScenario(int index, CancellationTokenSource cts) : IProgress<RunProgress>
+    private sealed class CancelAtScenario(int index, CancellationTokenSource cts, int afterRepetitions = 0) : IProgress<RunProgress>
     {
         public void Report(RunProgress value)
         {
-            if (value.Sweep is { } s && s.ScenarioIndex == index) cts.Cancel();
+            if (value.Sweep is { } s && s.ScenarioIndex == index && s.Repetitions >= afterRepetitions) cts.Cancel();
         }
+    }
+
+    private static RunPlan Plan(string results) => new()
+    {
+        ModelSpec = Repo.SharedTinyModel!,
+        BatchSizes = [1, 2, 4],
+        PromptTokens = [8],
+        GenTokens = [4],
+        Measurement = new MeasurementSettings { MinRepetitions = 3, MaxRepetitions = 3, TimeBudgetSeconds = 1 },
+        ResultsDir = results,
+        MeasureMemoryBandwidth = false,
+    };
+
+    [SharedModelFact]
+    public void Interrupt_inside_a_scenario_keeps_its_measured_repetitions()
+    {
+        using var tmp = new TempDir();
+        using var cts = new CancellationTokenSource();
+        var outcome = new RunOrchestrator(new ProjectPaths(Repo.Root), new EngineFactory()).Execute(Plan(tmp.Path), new CancelAtScenario(0, cts, afterRepetitions: 2), cts.Token);
+
+        var onDisk = ResultStore.Load(outcome.Folder);
+        Assert.Equal(["interrupted", "not_run", "not_run"], onDisk.Scenarios.Select(s => s.Status));
+        Assert.Equal(2, onDisk.Scenarios[0].Repetitions.Count);          // both finished repetitions survive
+        Assert.Equal(2, onDisk.Scenarios[0].Summary!.DecodeTps.N);
+        Assert.Contains("interrupted after 2", onDisk.Scenarios[0].FailureReason);
     }
 
     [SharedModelFact]
@@ -22,21 +47,14 @@ public class InterruptTests
     {
         using var tmp = new TempDir();
         using var cts = new CancellationTokenSource();
-        var plan = new RunPlan
-        {
-            ModelSpec = Repo.SharedTinyModel!,
-            BatchSizes = [1, 2, 4],
-            PromptTokens = [8],
-            GenTokens = [4],
-            Measurement = new MeasurementSettings { MinRepetitions = 3, MaxRepetitions = 3, TimeBudgetSeconds = 1 },
-            ResultsDir = tmp.Path,
-        };
-        var outcome = new RunOrchestrator(new ProjectPaths(Repo.Root), new EngineFactory()).Execute(plan, new CancelAtScenario(1, cts), cts.Token);
+        var outcome = new RunOrchestrator(new ProjectPaths(Repo.Root), new EngineFactory()).Execute(Plan(tmp.Path), new CancelAtScenario(1, cts), cts.Token);
 
         Assert.True(outcome.Interrupted);
         var onDisk = ResultStore.Load(outcome.Folder);
         Assert.Equal("interrupted", onDisk.Status);
-        Assert.Equal(["ok", "not_run", "not_run"], onDisk.Scenarios.Select(s => s.Status));
+        // Cancelled during scenario 2's warm-up: nothing of it was measured, the third never started.
+        Assert.Equal(["ok", "interrupted", "not_run"], onDisk.Scenarios.Select(s => s.Status));
+        Assert.Empty(onDisk.Scenarios[1].Repetitions);
         Assert.Equal(3, onDisk.Scenarios[0].Repetitions.Count);
         Assert.Empty(Directory.GetFiles(outcome.Folder, "*.tmp"));
     }
