@@ -45,7 +45,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
     {
         var started = DateTimeOffset.UtcNow;
         progress?.Report(new RunProgress("resolving model", null, null));
-        var buildProgress = progress is null ? null : new Progress<double>(f => progress.Report(new RunProgress("building synthetic model", f, null)));
+        var buildProgress = progress is null ? null : new SyncProgress<double>(f => progress.Report(new RunProgress("building synthetic model", f, null)));
         long t0 = RunClock.Now;
         var model = new ModelResolver(paths).Resolve(plan.ModelSpec, plan.ModelRequest, buildProgress, ct);
         double resolveSeconds = RunClock.Seconds(t0, RunClock.Now);
@@ -110,7 +110,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         var done = new List<ScenarioResult>();
         var runner = new SweepRunner(engine, model.Config, plan.Measurement, clock);
         long sweepStart = RunClock.Now;
-        var sweepProgress = progress is null ? null : new Progress<SweepProgress>(s => progress.Report(new RunProgress("measuring", null, s)));
+        var sweepProgress = progress is null ? null : new SyncProgress<SweepProgress>(s => progress.Report(new RunProgress("measuring", null, s)));
         // Keep result.json current after each scenario: an interrupted sweep keeps every finished scenario.
         var outcome = runner.Run(scenarios, s =>
         {
