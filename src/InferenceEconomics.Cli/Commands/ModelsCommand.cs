@@ -16,6 +16,8 @@ public sealed class ModelsCommand : ICliCommand
     public string Help => """
         Usage:
           ./run.sh models list
+          ./run.sh models cache                       the generated synthetic models on disk, with sizes
+          ./run.sh models clean (--all | NAME ...)    delete cached synthetic models (NAME: a folder name from "models cache", or a preset)
           ./run.sh models synth [preset] [--precision fp32|int4|fp16] [--io fp32|fp16] [--out DIR] [--force] [--seed N]
                                 [--layers N --hidden N --heads N --kv-heads N --intermediate N --vocab N --context N]
 
@@ -32,6 +34,8 @@ public sealed class ModelsCommand : ICliCommand
     public IReadOnlyList<string> Examples =>
     [
         "./run.sh models list",
+        "./run.sh models cache",
+        "./run.sh models clean phi-3-mini",
         "./run.sh models synth tiny --precision int4",
         "./run.sh models synth phi-3-mini --precision int4 --out /tmp/phi-int4",
         "./run.sh models synth llama-3.1-8b --layers 4   # an 8B-wide model cut to 4 layers",
@@ -44,8 +48,10 @@ public sealed class ModelsCommand : ICliCommand
         {
             "list" => List(args, context),
             "synth" => Synth(args, context),
-            null => throw CliArgs.Usage("models needs a subcommand: list or synth (see ./run.sh models --help)"),
-            _ => throw CliArgs.Usage($"unknown models subcommand '{sub}'{Common.Suggest.DidYouMean(sub, ["list", "synth"])}; use list or synth"),
+            "cache" => Cache(args, context),
+            "clean" => Clean(args, context),
+            null => throw CliArgs.Usage("models needs a subcommand: list, synth, cache or clean (see ./run.sh models --help)"),
+            _ => throw CliArgs.Usage($"unknown models subcommand '{sub}'{Common.Suggest.DidYouMean(sub, ["list", "synth", "cache", "clean"])}; use list, synth, cache or clean"),
         };
     }
 
@@ -76,6 +82,42 @@ public sealed class ModelsCommand : ICliCommand
                 o.WriteLine($"    {device,-5} {v.Precision,-5} {(present ? "real weights present" : "real weights absent")}: {v.Path}{(present || v.Get is null ? "" : $"  (get: {v.Get})")}");
             }
         }
+        return 0;
+    }
+
+    private static int Cache(CliArgs args, CliContext context)
+    {
+        if (args.Positionals.Count > 1) throw CliArgs.Usage($"models cache takes no argument (got '{args.Positionals[1]}')");
+        args.EnsureAllUsed();
+        var dir = context.Paths.SyntheticCacheDir;
+        var entries = SyntheticModelCache.List(dir);
+        context.Out.WriteLine($"Synthetic model cache: {dir} ({entries.Count} model(s), {Reporting.RunSummaryTable.FormatBytes(entries.Sum(e => e.Bytes))})");
+        foreach (var e in entries)
+        {
+            var m = e.Manifest;
+            string what = m is null ? "(no synthetic.json)" : $"{m.Preset ?? "custom"} {SyntheticSpec.PrecisionName(m.Precision)} io {SyntheticSpec.IoName(m.Io)} seed {m.Seed}";
+            context.Out.WriteLine($"  {Path.GetFileName(e.Directory),-44} {Reporting.RunSummaryTable.FormatBytes(e.Bytes),10}  {e.LastWriteUtc:yyyy-MM-dd HH:mm}Z  {what}");
+        }
+        return 0;
+    }
+
+    private static int Clean(CliArgs args, CliContext context)
+    {
+        bool all = args.Flag("--all");
+        args.EnsureAllUsed();
+        var names = args.Positionals.Skip(1).ToList();
+        if (all == (names.Count > 0)) throw CliArgs.Usage("models clean needs --all or the names of cached models (./run.sh models cache), not both");
+        var entries = SyntheticModelCache.List(context.Paths.SyntheticCacheDir);
+        var chosen = all ? entries : entries.Where(e => names.Any(n =>
+            Path.GetFileName(e.Directory).Equals(n, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(e.Manifest?.Preset, n, StringComparison.OrdinalIgnoreCase))).ToList();
+        var unmatched = names.Where(n => !chosen.Any(e => Path.GetFileName(e.Directory).Equals(n, StringComparison.OrdinalIgnoreCase)
+                                                       || string.Equals(e.Manifest?.Preset, n, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unmatched.Count > 0)
+            throw new InferenceEconomicsException(ErrorKind.UnknownName,
+                $"no cached model named {string.Join(", ", unmatched)}{Common.Suggest.DidYouMean(unmatched[0], entries.Select(e => Path.GetFileName(e.Directory)).Concat(entries.Select(e => e.Manifest?.Preset ?? "").Where(p => p.Length > 0)).Distinct())}; see ./run.sh models cache");
+        foreach (var e in chosen) SyntheticModelCache.Remove(e);
+        context.Out.WriteLine($"removed {chosen.Count} cached model(s), {Reporting.RunSummaryTable.FormatBytes(chosen.Sum(e => e.Bytes))}; they are rebuilt when asked for again");
         return 0;
     }
 

@@ -38,7 +38,7 @@ public sealed class RunCommand : ICliCommand
           --max-reps N         at most N measured repetitions (default 50)
           --time-budget S      seconds of measured repetitions per scenario (default 10)
           --ci-target PCT      stop when the 95% CI of the median is within ±PCT (default 2%)
-          --seed N             prompt ids and synthetic weights seed (default 42)
+          --seed N             seed of the random prompt ids (default 42)
           --threads N          ONNX Runtime intra-op threads (default: runtime's choice)
           --results DIR        where run folders go (default results/)
         Writes results/<utc-time>_<host>_<model>/result.json and report.md (schema: results/README.md).
@@ -57,7 +57,9 @@ public sealed class RunCommand : ICliCommand
         var plan = new RunPlan
         {
             ModelSpec = args.String("--model", DefaultModel),
-            ModelRequest = new ModelRequest { Device = device, Precision = precision, Seed = seed },
+            // --seed drives the prompt ids; synthetic weights keep the builder's default seed so that
+            // runs and "models synth" share one cache entry per shape and precision.
+            ModelRequest = new ModelRequest { Device = device, Precision = precision },
             Engine = new EngineOptions
             {
                 Engine = args.String("--engine", "auto"),

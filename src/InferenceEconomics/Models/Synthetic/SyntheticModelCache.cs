@@ -77,4 +77,21 @@ public static class SyntheticModelCache
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }
+
+    /// <summary>A model in the cache, for listing and cleaning.</summary>
+    public sealed record Entry(string Directory, SyntheticManifest? Manifest, long Bytes, DateTime LastWriteUtc);
+
+    /// <summary>Every complete model in the cache (partial builds excluded), largest first.</summary>
+    public static IReadOnlyList<Entry> List(string cacheDir)
+    {
+        if (!System.IO.Directory.Exists(cacheDir)) return [];
+        return System.IO.Directory.GetDirectories(cacheDir)
+            .Where(d => !Path.GetFileName(d).StartsWith('.') && IsComplete(d))
+            .Select(d => new Entry(d, SyntheticFiles.TryReadManifest(d),
+                new DirectoryInfo(d).EnumerateFiles().Sum(f => f.Length), System.IO.Directory.GetLastWriteTimeUtc(d)))
+            .OrderByDescending(e => e.Bytes).ToList();
+    }
+
+    /// <summary>Deletes one cached model folder (a later request rebuilds it).</summary>
+    public static void Remove(Entry entry) => System.IO.Directory.Delete(entry.Directory, recursive: true);
 }
