@@ -57,8 +57,9 @@ public static class CostAnalyzer
         if (!(r > 0))
             throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"the machine costs ${r}/hour; give a price above 0 (--price-per-hour, --gpu or --capex)");
 
-        // Traffic -> machines, utilization (METRICS.md "Traffic profile -> utilization").
-        double capacity = SelfHostedFormulas.CapacityPerHour(scenario.BatchSize, e2e);
+        // Traffic -> machines, utilization (METRICS.md "Traffic profile -> utilization"). Capacity is for the
+        // workload's requests: measured when the scenario matches them, else scaled from its per-token times.
+        double capacity = SelfHostedFormulas.CapacityPerHour(scenario.BatchSize, WorkloadBatchSeconds(scenario, workload, run.Model.ContextLength, labels));
         double peakToMean = request.PeakToMean;
         if (!(peakToMean >= 1)) throw new InferenceEconomicsException(ErrorKind.Usage, $"--peak-to-mean {peakToMean} must be 1 or more (peak rate / mean rate)");
         double requestsPerDay;
@@ -178,10 +179,36 @@ public static class CostAnalyzer
 
     private static void NoteMismatch(ScenarioResult s, WorkloadSpec w, List<string> labels)
     {
-        static bool Far(int measured, int wanted) => Math.Abs(measured - wanted) > 0.1 * wanted;
-        if (Far(s.PromptTokens, w.InputTokens) || Far(s.GenTokens, w.GeneratedTokens))
+        if (Mismatched(s, w))
             labels.Add($"workload is {w.InputTokens:N0} in / {w.GeneratedTokens:N0} generated per request but the scenario measured P={s.PromptTokens}, G={s.GenTokens}: " +
-                       $"capacity is taken as measured; measure --prompt-tokens {w.InputTokens} --gen-tokens {w.GeneratedTokens} for a fair figure");
+                       $"capacity is estimated from its per-token times (below); measure --prompt-tokens {w.InputTokens} --gen-tokens {w.GeneratedTokens} for a measured figure");
+    }
+
+    private static bool Mismatched(ScenarioResult s, WorkloadSpec w)
+    {
+        static bool Far(int measured, int wanted) => Math.Abs(measured - wanted) > 0.1 * wanted;
+        return Far(s.PromptTokens, w.InputTokens) || Far(s.GenTokens, w.GeneratedTokens);
+    }
+
+    /// <summary>
+    /// Seconds one batch of B workload requests keeps the machine busy: the measured e2e when the scenario
+    /// matches the workload (within 10% in P and G), else an estimate from the scenario's per-token times —
+    /// prefill scaled by P_workload / P, the measured first-token selection, and (G_workload - 1) steps at the
+    /// measured TPOT. The growth of attention cost with context is not modelled, and the label says so.
+    /// </summary>
+    internal static double WorkloadBatchSeconds(ScenarioResult s, WorkloadSpec w, int contextLength, List<string> labels)
+    {
+        var x = s.Summary!;
+        if (!Mismatched(s, w)) return x.E2eSeconds.Median;
+        double prefillScale = (double)w.InputTokens / s.PromptTokens;
+        double seconds = x.PrefillSeconds.Median * prefillScale
+                         + Math.Max(0, x.TtftSeconds.Median - x.PrefillSeconds.Median)
+                         + x.TpotSeconds.Median * Math.Max(0, w.GeneratedTokens - 1);
+        labels.Add($"capacity estimated: {seconds:G3} s per batch of {s.BatchSize} requests = prefill {x.PrefillSeconds.Median:G3} s x {prefillScale:G3} " +
+                   $"+ first-token selection + {Math.Max(0, w.GeneratedTokens - 1):N0} decode steps at the measured TPOT {x.TpotSeconds.Median * 1e3:G3} ms (attention growth with context not modelled)");
+        if (w.InputTokens + w.GeneratedTokens > contextLength)
+            labels.Add($"the workload's {w.InputTokens + w.GeneratedTokens:N0} tokens per request exceed this model's context length {contextLength:N0}: the estimate is for a model that could hold them");
+        return seconds;
     }
 
     /// <summary>Pricing a run as hardware it did not run on is allowed (what-if), but never silently.</summary>

@@ -206,3 +206,35 @@ public class CostPreflightTests
             CostAnalyzer.Preflight(ok with { Workload = new WorkloadSpec("w", 10, 20, 5, 0) })).Kind);
     }
 }
+
+public class WorkloadCapacityTests
+{
+    [Fact]
+    public void Capacity_for_a_longer_workload_is_scaled_from_measured_per_token_times()
+    {
+        // Scenario s1: B 1, P 128, G 128, prefill 0.1 s, ttft 0.101 s, e2e 2.0 s -> TPOT = (2.0 - 0.101) / 127 s.
+        // Workload 1,280 in / 255 out (10x the prompt, about 2x the output): per batch of 1 request
+        //   0.1 x 10 + 0.001 + 254 x TPOT seconds.
+        var run = TestRuns.Run() with { Scenarios = [TestRuns.Scenario("b1_p128_g128", 1, 128, 128, 0.1, 2.0)] };
+        var req = new CostRequest
+        {
+            Machine = new MachinePricing { PricePerHour = 1.0 },
+            Workload = new WorkloadSpec("custom", 1280, 0, 255, 0),
+            RequestsPerDay = 24_000,
+            Vs = ["gpt-4o-mini"],
+        };
+        var c = CostAnalyzer.Analyze(run, req);
+        double tpot = (2.0 - 0.101) / 127;
+        double seconds = 0.1 * 10 + 0.001 + 254 * tpot;
+        Assert.Equal(3600 / seconds, c.SelfHosted.CapacityRequestsPerHour, 6);
+        // 24,000/day = 1,000/h; capacity ~ 734/h -> 2 machines; cost per request at full use = $1/h / capacity.
+        Assert.Equal(2, c.SelfHosted.Machines);
+        Assert.Equal(1.0 / (3600 / seconds), c.SelfHosted.CostPerRequestFullUse, 12);
+        Assert.Contains(c.Labels, l => l.StartsWith("capacity estimated:"));
+
+        // A matching workload keeps the measured e2e: C = 3600 / 2.0.
+        var matched = CostAnalyzer.Analyze(run, req with { Workload = new WorkloadSpec("custom", 128, 0, 128, 0) });
+        Assert.Equal(1800, matched.SelfHosted.CapacityRequestsPerHour, 9);
+        Assert.DoesNotContain(matched.Labels, l => l.StartsWith("capacity estimated:"));
+    }
+}
