@@ -17,11 +17,14 @@ if ($args.Count -gt 0 -and $args[0] -eq 'test') {
     exit $LASTEXITCODE
 }
 
+# The GPU variant (ONNX Runtime with the CUDA EP, a large one-time restore) only for --device cuda[:N].
 $variant = 'cpu'
 for ($i = 0; $i -lt $args.Count; $i++) {
     $a = [string]$args[$i]
-    if ($a -like '--device=cuda*') { $variant = 'gpu' }
-    if ($a -eq '--device' -and $i + 1 -lt $args.Count -and ([string]$args[$i + 1]) -like 'cuda*') { $variant = 'gpu' }
+    $dev = ''
+    if ($a -like '--device=*') { $dev = $a.Substring(9) }
+    if ($a -eq '--device' -and $i + 1 -lt $args.Count) { $dev = [string]$args[$i + 1] }
+    if ($dev -match '^cuda(:[0-9]+)?$') { $variant = 'gpu' }
 }
 
 $out = Join-Path $root ".build/$variant"

@@ -18,13 +18,14 @@ if [[ "${1:-}" == "test" ]]; then
   exec dotnet test "$root/InferenceEconomics.sln" -c Release --nologo "$@"
 fi
 
+# The GPU variant (ONNX Runtime with the CUDA EP, a large one-time restore) only for --device cuda[:N].
 variant=cpu
-for a in "$@"; do
-  case "$a" in --device=cuda*|cuda|cuda:*) variant=gpu ;; esac
-done
 prev=""
 for a in "$@"; do
-  if [[ "$prev" == "--device" && "$a" == cuda* ]]; then variant=gpu; fi
+  dev=""
+  if [[ "$prev" == "--device" ]]; then dev="$a"; fi
+  if [[ "$a" == --device=* ]]; then dev="${a#--device=}"; fi
+  if [[ "$dev" =~ ^cuda(:[0-9]+)?$ ]]; then variant=gpu; fi
   prev="$a"
 done
 

@@ -30,9 +30,10 @@ public sealed class CliArgs
                 string name = a, value;
                 int eq = a.IndexOf('=');
                 if (eq > 0) { name = a[..eq]; value = a[(eq + 1)..]; _options[name] = value; continue; }
-                if (KnownFlags.Contains(name)) { _options[name] = null; continue; }
-                if (i + 1 >= list.Count || (list[i + 1].StartsWith("--", StringComparison.Ordinal) && list[i + 1].Length > 2))
-                    throw Usage($"option {name} needs a value");
+                // No value follows: keep it valueless; reading it as a value option says "needs a value",
+                // and an option no command reads is reported as unknown (with a suggestion) instead.
+                if (KnownFlags.Contains(name) || i + 1 >= list.Count || (list[i + 1].StartsWith("--", StringComparison.Ordinal) && list[i + 1].Length > 2))
+                { _options[name] = null; continue; }
                 _options[name] = list[++i];
             }
             else if (a == "-h") _options["--help"] = null;
@@ -96,9 +97,12 @@ public sealed class CliArgs
         return v;
     }
 
-    /// <summary>Fails on any option the command did not read (a typo), suggesting the closest known one.</summary>
-    public void EnsureAllUsed(IEnumerable<string>? known = null)
+    /// <summary>Fails on any option the command did not read (a typo), suggesting the closest known one;
+    /// and on stray words beyond the <paramref name="maxPositionals"/> the command takes.</summary>
+    public void EnsureAllUsed(IEnumerable<string>? known = null, int maxPositionals = int.MaxValue)
     {
+        if (Positionals.Count > maxPositionals)
+            throw Usage($"unexpected argument '{Positionals[maxPositionals]}'; see --help");
         var knownSet = new HashSet<string>(_used.Concat(known ?? []), StringComparer.Ordinal) { "--verbose", "--help" };
         foreach (var name in _options.Keys)
         {

@@ -132,7 +132,7 @@ public static class CostOptions
         if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
             throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{name} '{s}' is not a price; give dollars as a number, e.g. 2.49");
         if (v < 0)
-            throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{name} {s} is negative; a price is 0 or more dollars");
+            throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{name} {s} is negative; give a price in dollars that is not negative");
         return v;
     }
 }

@@ -51,9 +51,16 @@ namespace InferenceEconomics.Cli
             }
             catch (InferenceEconomicsException e)
             {
-                stderr.WriteLine($"error: {e.Message}");
+                stderr.WriteLine($"error: {OneLine(e.Message)}");
                 if (verbose) stderr.WriteLine(e.ToString());
                 return e.ExitCode;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Paths come from the user (--results, --out, rate files): a file-system refusal is their input, not a bug.
+                stderr.WriteLine($"error: {OneLine(e.Message)}; check the path, its permissions and free space");
+                if (verbose) stderr.WriteLine(e.ToString());
+                return (int)ErrorKind.FileAccess;
             }
             catch (OperationCanceledException e)
             {
@@ -63,7 +70,7 @@ namespace InferenceEconomics.Cli
             }
             catch (Exception e)
             {
-                stderr.WriteLine($"error: internal failure: {e.GetType().Name}: {e.Message.Split('\n')[0]} (rerun with --verbose for details, and please report it)");
+                stderr.WriteLine($"error: internal failure: {e.GetType().Name}: {OneLine(e.Message)} (rerun with --verbose for details, and please report it)");
                 if (verbose) stderr.WriteLine(e.ToString());
                 return (int)ErrorKind.Internal;
             }
@@ -72,6 +79,10 @@ namespace InferenceEconomics.Cli
                 Console.CancelKeyPress -= onCancel;
             }
         }
+
+        /// <summary>Errors are one line, whatever a message quotes (a parser may quote a file's newline).</summary>
+        internal static string OneLine(string message) =>
+            string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     internal static class HelpText

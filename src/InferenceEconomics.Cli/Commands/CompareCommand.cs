@@ -54,8 +54,8 @@ public sealed class CompareCommand : ICliCommand
             candPrice = prices.Count == 2 ? ParsePrice(prices[1]) : basePrice;
         }
 
-        var basePath = Resolve(args.Positionals[0], context);
-        var candPath = Resolve(args.Positionals[1], context);
+        var basePath = RunArgument.Resolve(args.Positionals[0], context);
+        var candPath = RunArgument.Resolve(args.Positionals[1], context);
         var baseline = ResultStore.Load(basePath);
         var candidate = ResultStore.Load(candPath);
         var report = RunComparer.Compare(baseline, candidate, new ComparisonOptions
@@ -74,14 +74,6 @@ public sealed class CompareCommand : ICliCommand
             return (int)ErrorKind.Regression;
         }
         return 0;
-    }
-
-    /// <summary>A path as given, else a run folder name under results/.</summary>
-    private static string Resolve(string arg, CliContext context)
-    {
-        if (File.Exists(arg) || Directory.Exists(arg)) return arg;
-        var underResults = Path.Combine(context.Paths.ResultsDir, arg);
-        return Directory.Exists(underResults) ? underResults : arg; // Load reports the missing path
     }
 
     private static double ParsePrice(string s) =>

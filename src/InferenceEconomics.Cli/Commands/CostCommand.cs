@@ -37,7 +37,7 @@ public sealed class CostCommand : ICliCommand
         if (args.Positionals.Count > 1)
             throw CliArgs.Usage($"one run at a time; unexpected '{args.Positionals[1]}'");
 
-        var run = ResultStore.Load(args.Positionals[0]);
+        var run = ResultStore.Load(RunArgument.Resolve(args.Positionals[0], context));
         var comparison = CostAnalyzer.Analyze(run, request);
         context.Out.WriteLine(json ? CostJson.Serialize(comparison) : CostMarkdown.Render(comparison).TrimEnd());
         return 0;

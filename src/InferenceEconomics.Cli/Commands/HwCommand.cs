@@ -24,7 +24,7 @@ public sealed class HwCommand : ICliCommand
     public int Run(CliArgs args, CliContext context)
     {
         bool json = args.Flag("--json");
-        args.EnsureAllUsed();
+        args.EnsureAllUsed(maxPositionals: 0);
         var report = HardwareReport.Probe(ct: context.Cancellation);
         if (json)
         {

@@ -27,9 +27,7 @@ public sealed class ReportCommand : ICliCommand
         if (args.Positionals.Count != 1)
             throw CliArgs.Usage($"report needs one run folder or result.json (got {args.Positionals.Count}); see ./run.sh report --help");
 
-        var arg = args.Positionals[0];
-        if (!File.Exists(arg) && !Directory.Exists(arg) && Directory.Exists(Path.Combine(context.Paths.ResultsDir, arg)))
-            arg = Path.Combine(context.Paths.ResultsDir, arg);
+        var arg = RunArgument.Resolve(args.Positionals[0], context);
         var result = ResultStore.Load(arg);
         var folder = Directory.Exists(arg) ? arg : Path.GetDirectoryName(Path.GetFullPath(arg))!;
 

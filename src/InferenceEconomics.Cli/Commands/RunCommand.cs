@@ -41,13 +41,14 @@ public sealed class RunCommand : ICliCommand
           --seed N             seed of the random prompt ids (default 42)
           --threads N          ONNX Runtime intra-op threads (default: runtime's choice)
           --results DIR        where run folders go (default results/)
+          --cuda-graph         capture the decode step in a CUDA graph (ort engine on --device cuda)
+          --quiet              no progress bar
         Writes results/<utc-time>_<host>_<model>/result.json and report.md (schema: results/README.md).
 
         Telemetry (power, energy, utilization per phase; docs/telemetry.md):
-        """ + TelemetryCliOptions.Help + """
-
+        """ + "\n" + TelemetryCliOptions.Help.TrimEnd() + "\n\n" + """
         Pricing the run (adds the cost section to the report; same options as ./run.sh cost):
-        """ + CostOptions.HelpText;
+        """ + "\n" + CostOptions.HelpText;
 
     public int Run(CliArgs args, CliContext ctx)
     {
@@ -86,10 +87,17 @@ public sealed class RunCommand : ICliCommand
         // A price turns the run into a cost report too; names are checked now, not after the sweep.
         var cost = CostOptions.Parse(args);
         if (cost is not null) CostAnalyzer.Preflight(cost);
-        args.EnsureAllUsed();
+        args.EnsureAllUsed(maxPositionals: 0);
         if (plan.Measurement.MaxRepetitions < plan.Measurement.MinRepetitions)
             throw CliArgs.Usage($"--max-reps {plan.Measurement.MaxRepetitions} is below --min-reps {plan.Measurement.MinRepetitions}");
         EngineFactory.Preflight(plan.Engine); // --engine/--device (and CUDA libraries) before any work
+        if (cost?.ScenarioId is { } wanted)
+        {
+            var ids = Scenario.Matrix(plan.BatchSizes, plan.PromptTokens, plan.GenTokens).Select(s => s.Id).ToList();
+            if (!ids.Contains(wanted, StringComparer.OrdinalIgnoreCase))
+                throw new InferenceEconomicsException(ErrorKind.UnknownName,
+                    $"--scenario {wanted} is not in this sweep{Common.Suggest.DidYouMean(wanted, ids)}; its scenarios: {string.Join(", ", ids)}");
+        }
 
         var bar = new ProgressBar(ctx.Error, ctx.Interactive);
         RunOrchestrator.Outcome outcome;
@@ -100,7 +108,10 @@ public sealed class RunCommand : ICliCommand
         finally { bar.Finish(); }
 
         var r = outcome.Result;
-        var comparison = cost is not null && outcome.AnyScenarioRan ? CostAnalyzer.Analyze(r, cost) : null;
+        CostComparison? comparison = null;
+        InferenceEconomicsException? costError = null;
+        try { comparison = cost is not null && outcome.AnyScenarioRan ? CostAnalyzer.Analyze(r, cost) : null; }
+        catch (InferenceEconomicsException e) { costError = e; } // the measurement stands: write its reports, then say why it is unpriced
         var reports = RunOrchestrator.WriteReports(new ReportContext(r, outcome.Folder) { Cost = comparison });
         foreach (var l in r.Labels) ctx.Out.WriteLine($"NOTE: {l}");
         ctx.Out.Write(RunSummaryTable.Build(r));
@@ -116,6 +127,8 @@ public sealed class RunCommand : ICliCommand
             .Select(g => g.Key.EndsWith('/') ? $"{g.Key} ({g.Count()} files)" : g.Key);
         ctx.Out.WriteLine($"reports: {string.Join(", ", listed)}");
 
+        if (costError is not null)
+            throw new InferenceEconomicsException(costError.Kind, $"{costError.Message} (the run itself is saved with its reports in {outcome.Folder}; price it again with ./run.sh cost)", costError);
         if (outcome.Interrupted)
         {
             ctx.Error.WriteLine($"interrupted: {r.Scenarios.Count(s => s.Status == "ok")} finished scenario(s) saved in {outcome.Folder}");

@@ -33,6 +33,8 @@ public enum ErrorKind
     Regression = 12,
     /// <summary>genai_config.json (or another JSON input of the model) is not valid JSON.</summary>
     ModelConfigMalformed = 13,
+    /// <summary>A file or folder the user named cannot be read or written (permissions, a file where a folder is needed, disk full).</summary>
+    FileAccess = 14,
     /// <summary>The user interrupted the run (Ctrl-C); finished scenarios were saved.</summary>
     Interrupted = 130,
 }

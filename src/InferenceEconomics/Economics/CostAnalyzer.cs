@@ -24,6 +24,8 @@ public static class CostAnalyzer
         if (request.Workload is { } w) ValidateWorkload(w);
         if (request.Machine.Owned && request.Machine.PricePerHour is not null)
             throw new InferenceEconomicsException(ErrorKind.Usage, "give either --capex (owned) or --price-per-hour (rented), not both");
+        if (request.Machine.PricePerHour is 0)
+            throw new InferenceEconomicsException(ErrorKind.PriceInvalid, "--price-per-hour 0: a machine's time costs something; give its $/hour above 0");
     }
 
     public static CostComparison Analyze(RunResult run, CostRequest request) =>
@@ -311,7 +313,7 @@ public static class CostAnalyzer
     private static void CheckPrice(string name, double? value)
     {
         if (value is { } v && (v < 0 || !double.IsFinite(v)))
-            throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{name} {v.ToString(CultureInfo.InvariantCulture)} is negative; a price is 0 or more dollars");
+            throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{name} {v.ToString(CultureInfo.InvariantCulture)} is negative; give a price in dollars that is not negative");
     }
 
     /// <summary>Joules per input and output token: measured (gross) when present, else watts x phase time / tokens (estimated).</summary>

@@ -29,6 +29,8 @@ public sealed class EngineFactory : IEngineFactory
     public static string Preflight(EngineOptions options)
     {
         var engine = ResolveEngineName(options);
+        if (options.CudaGraph && !options.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))
+            throw new InferenceEconomicsException(ErrorKind.Usage, "--cuda-graph needs --device cuda[:N]; drop it for the CPU");
         if (engine == "ort") Ort.OrtEngineSupport.CheckDevice(options.Device);
         return engine;
     }

@@ -68,7 +68,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             var bw = MemoryBandwidthProbe.Measure();
             environment = environment with { MemoryBandwidthBytesPerSecond = bw.BytesPerSecond, MemoryBandwidthMethod = bw.Method };
         }
-        var folder = Path.Combine(plan.ResultsDir, ResultStore.RunFolderName(started, environment.Host, model.DisplayName));
+        var folder = ResultStore.CreateUniqueRunFolder(plan.ResultsDir, ResultStore.RunFolderName(started, environment.Host, model.DisplayName));
         var config = new RunConfig
         {
             ModelSpec = plan.ModelSpec,

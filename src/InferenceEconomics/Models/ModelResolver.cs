@@ -28,6 +28,8 @@ public sealed class ModelResolver(ProjectPaths paths)
         if (string.IsNullOrWhiteSpace(spec))
             throw new InferenceEconomicsException(ErrorKind.Usage, "--model is empty; give a folder, an alias or synthetic:<preset>");
         bool cuda = request.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        // A path to the config file itself means its folder.
+        if (Path.GetFileName(spec) == GenAiConfig.FileName && File.Exists(spec)) spec = Path.GetDirectoryName(Path.GetFullPath(spec))!;
 
         if (spec.StartsWith(SyntheticPrefix, StringComparison.OrdinalIgnoreCase))
         {

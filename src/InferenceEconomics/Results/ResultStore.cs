@@ -17,6 +17,22 @@ public static class ResultStore
     public static string RunFolderName(DateTimeOffset startedUtc, string host, string model) =>
         $"{startedUtc.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}_{Sanitize(host)}_{Sanitize(model)}";
 
+    /// <summary>Creates results/&lt;name&gt; — or &lt;name&gt;-2, -3, … when runs start in the same second — and returns it.</summary>
+    public static string CreateUniqueRunFolder(string resultsDir, string name)
+    {
+        Directory.CreateDirectory(resultsDir);
+        for (int i = 1; ; i++)
+        {
+            var dir = Path.Combine(resultsDir, i == 1 ? name : $"{name}-{i}");
+            // Creating a fresh temp folder and renaming it claims the name atomically against a concurrent run.
+            if (Directory.Exists(dir)) continue;
+            var tmp = Path.Combine(resultsDir, $".{name}.{Guid.NewGuid():N}.tmp");
+            Directory.CreateDirectory(tmp);
+            try { Directory.Move(tmp, dir); return dir; }
+            catch (IOException) { Directory.Delete(tmp); if (!Directory.Exists(dir)) throw; }
+        }
+    }
+
     public static string Sanitize(string s)
     {
         var sb = new StringBuilder(s.Length);

@@ -86,6 +86,44 @@ public class CliErrorTests
     }
 
     [Fact]
+    public void Unknown_option_at_the_end_is_unknown_not_missing_a_value()
+    {
+        AssertOneLine(CliRunner.Run("--batch", "1", "--bogus"), 2, "unknown option --bogus");
+        AssertOneLine(CliRunner.Run("--batch"), 2, "--batch needs a value");
+        AssertOneLine(CliRunner.Run("hw", "extra"), 2, "unexpected argument 'extra'");
+    }
+
+    [Fact]
+    public void Unwritable_results_path_is_a_file_access_error()
+    {
+        using var tmp = new TempDir();
+        var file = tmp.Combine("a-file");
+        File.WriteAllText(file, "x");
+        AssertOneLine(CliRunner.Run("--results", file, "--batch", "1", "--quiet"), 14, "check the path");
+    }
+
+    [Fact]
+    public void Cost_mistakes_are_caught_before_measuring()
+    {
+        using var tmp = new TempDir();
+        AssertOneLine(CliRunner.Run("--price-per-hour", "1", "--scenario", "b2_p128_g32", "--batch", "1", "--results", tmp.Path), 9, "did you mean b1_p128_g32");
+        AssertOneLine(CliRunner.Run("--price-per-hour", "0", "--results", tmp.Path), 8, "above 0");
+        Assert.Empty(Directory.GetDirectories(tmp.Path));   // nothing was measured
+    }
+
+    [Fact]
+    public void Cuda_graph_without_cuda_is_a_usage_error()
+    {
+        AssertOneLine(CliRunner.Run("--cuda-graph"), 2, "--cuda-graph needs --device cuda");
+    }
+
+    [Fact]
+    public void Error_messages_are_folded_onto_one_line()
+    {
+        Assert.Equal("a b c", InferenceEconomics.Cli.CliMain.OneLine("a\r\n b\nc"));
+    }
+
+    [Fact]
     public void Verbose_adds_the_stack_trace()
     {
         using var tmp = new TempDir();

@@ -19,6 +19,14 @@ public class GenAiConfigTests
         Assert.Equal("past_key_values.1.value", GenAiConfig.PastKeyName(c.PastValueNames, 1));
     }
 
+    [SharedModelFact]
+    public void A_path_to_the_config_file_means_its_folder()
+    {
+        var m = new ModelResolver(new InferenceEconomics.Common.ProjectPaths(Repo.Root))
+            .Resolve(Path.Combine(Repo.SharedTinyModel!, "genai_config.json"), new ModelRequest());
+        Assert.Equal(Path.GetFullPath(Repo.SharedTinyModel!), m.Directory);
+    }
+
     [Fact]
     public void Malformed_json_names_the_line()
     {

@@ -89,6 +89,17 @@ public class ResultStoreTests
     }
 
     [Fact]
+    public void Runs_started_in_the_same_second_get_their_own_folders()
+    {
+        using var tmp = new TempDir();
+        var a = ResultStore.CreateUniqueRunFolder(tmp.Path, "20260102T030405Z_h_m");
+        var b = ResultStore.CreateUniqueRunFolder(tmp.Path, "20260102T030405Z_h_m");
+        Assert.Equal(tmp.Combine("20260102T030405Z_h_m"), a);
+        Assert.Equal(tmp.Combine("20260102T030405Z_h_m-2"), b);
+        Assert.Equal(2, Directory.GetDirectories(tmp.Path).Length);   // no temp folders left
+    }
+
+    [Fact]
     public void Run_folder_name_is_sortable_and_safe()
     {
         var name = ResultStore.RunFolderName(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), "my host", "synthetic:phi-3-mini");
