@@ -68,7 +68,8 @@ public sealed class CliArgs
             throw Usage($"{name} '{s}' is not a number");
         if (pct) d /= 100;
         if (d < min || (minExclusive && d == min) || d > max)
-            throw Usage($"{name} {s} is out of range ({(minExclusive ? "above" : "from")} {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)})");
+            throw Usage($"{name} {s} is out of range ({(minExclusive ? "above" : "from")} {min.ToString(CultureInfo.InvariantCulture)}" +
+                        (double.IsPositiveInfinity(max) ? ")" : $" to {max.ToString(CultureInfo.InvariantCulture)})"));
         return d;
     }
 

@@ -24,6 +24,10 @@ public sealed class ChartExporter : IReportExporter
             written.Add(png);
             written.Add(svg);
         }
+        // A re-render without a price (or telemetry) must not leave the charts of an earlier render behind.
+        if (Directory.Exists(dir))
+            foreach (var stale in Directory.GetFiles(dir).Where(f => (f.EndsWith(".png") || f.EndsWith(".svg")) && !written.Contains(f)))
+                File.Delete(stale);
         return written;
     }
 }

@@ -138,7 +138,8 @@ public sealed class HtmlExporter : IReportExporter
         var s = c.SelfHosted;
         sb.Append("<section id=\"cost\"><h2>Cost</h2>\n");
         sb.Append($"<p>Scenario {E(c.ScenarioId)} (B={c.BatchSize}, P={c.PromptTokens}, G={c.GenTokens}); workload {E(c.Workload.Name)}: {c.Workload.InputTokens} input ({c.Workload.CachedInputTokens} cached) / {c.Workload.OutputTokens} output / {c.Workload.ReasoningTokens} reasoning tokens; {F(c.RequestsPerDay, "N0")} requests/day, peak/mean {F(c.PeakToMean, "0.##")}.</p>\n");
-        sb.Append($"<p>Machine: {E(c.Pricing.Description)} ({E(c.Pricing.Basis)}), {RunCharts.Money(c.Pricing.DollarsPerHour)}/h"
+        var basis = c.Pricing.Description.Contains(c.Pricing.Basis, StringComparison.OrdinalIgnoreCase) ? "" : $" ({E(c.Pricing.Basis)})";
+        sb.Append($"<p>Machine: {E(c.Pricing.Description)}{basis}, {RunCharts.Money(c.Pricing.DollarsPerHour)}/h"
             + (c.Pricing.Watts is { } w ? $", {F(w, "0")} W ({E(c.Pricing.WattsSource)})" : ", watts: none") + "</p>\n");
         sb.Append("<table id=\"selfhosted\"><tbody>\n");
         sb.Append($"<tr><th>input $/M tokens (full use)</th><td>{RunCharts.Money(s.InputCostPerMTokensFullUse)}</td></tr>\n");
@@ -153,7 +154,7 @@ public sealed class HtmlExporter : IReportExporter
         sb.Append("<table id=\"api\"><thead><tr><th>API</th><th>$/request</th><th>$/month</th><th>API / self-hosted</th><th>break-even requests/month</th><th>break-even utilization</th><th>notes</th></tr></thead><tbody>\n");
         foreach (var a in c.Api)
             sb.Append($"<tr><td>{E(a.Provider)} {E(a.Model)}</td><td>{MoneyOpt(a.CostPerRequest)}</td><td>{MoneyOpt(a.MonthlyCost)}</td><td>{Opt(a.ApiToSelfHostedRatio, "0.00")}</td>"
-                + $"<td>{(a.BreakEvenRequestsPerMonth is { } b ? F(b, "N0") : "<span class=\"na\">never</span>")}</td><td>{(a.BreakEvenUtilization is { } u ? F(u * 100, "0.0") + "%" : "")}</td><td>{E(string.Join("; ", a.Notes))}</td></tr>\n");
+                + $"<td>{(a.BreakEvenRequestsPerMonth is { } b ? F(b, "N0") : a.CostPerRequest is null ? "<span class=\"na\">unknown</span>" : "<span class=\"na\">never</span>")}</td><td>{(a.BreakEvenUtilization is { } u ? F(u * 100, "0.0") + "%" : "")}</td><td>{E(string.Join("; ", a.Notes))}</td></tr>\n");
         sb.Append("</tbody></table></section>\n");
     }
 

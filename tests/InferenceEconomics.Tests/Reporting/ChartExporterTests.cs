@@ -36,6 +36,18 @@ public class ChartExporterTests
     }
 
     [Fact]
+    public void Rerendering_without_a_price_removes_the_earlier_cost_charts()
+    {
+        using var tmp = new TempFolder();
+        new ChartExporter().Export(new ReportContext(TestRuns.Build(), tmp.Path) { Cost = TestRuns.Cost() });
+        Assert.True(File.Exists(Path.Combine(tmp.Path, "charts", "breakeven.png")));
+        var second = new ChartExporter().Export(new ReportContext(TestRuns.Build(), tmp.Path));
+        var onDisk = Directory.GetFiles(Path.Combine(tmp.Path, "charts")).Order().ToArray();
+        Assert.Equal(second.Order().ToArray(), onDisk);
+        Assert.DoesNotContain(onDisk, f => f.Contains("breakeven") || f.Contains("cost_per_mtok"));
+    }
+
+    [Fact]
     public void Without_telemetry_or_price_only_the_measured_charts_are_written()
     {
         using var tmp = new TempFolder();

@@ -21,6 +21,16 @@ public class HtmlExporterTests
     }
 
     [Fact]
+    public void An_unknown_api_price_reads_unknown_not_never()
+    {
+        var run = TestRuns.Build(batches: [1], prompts: [128]);
+        var html = HtmlExporter.Render(new ReportContext(run, "unused") { Cost = TestRuns.Cost() }, []);
+        var row = html.Split("<tr>").Single(r => r.Contains("unknown-price"));
+        Assert.DoesNotContain("never", row);                 // break-even with an unknown price is unknown
+        Assert.Equal(3, row.Split("unknown</span>").Length - 1);  // $/request, $/month, break-even
+    }
+
+    [Fact]
     public void Text_from_the_result_is_html_encoded()
     {
         var run = TestRuns.Build(batches: [1], prompts: [128]);

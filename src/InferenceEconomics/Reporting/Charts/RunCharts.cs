@@ -309,7 +309,8 @@ public static class RunCharts
 
     private static bool IsUnit(string unit, string want) => string.Equals(unit.Trim(), want, StringComparison.OrdinalIgnoreCase);
 
-    internal static string Money(double v) => v >= 100 ? Inv($"${v:N0}") : v >= 1 ? Inv($"${v:0.00}") : Inv($"${v:0.0000}");
+    /// <summary>One money format everywhere (three significant digits below $1, so a small cost never reads $0.0000).</summary>
+    internal static string Money(double v) => CostMarkdown.Money(v);
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
