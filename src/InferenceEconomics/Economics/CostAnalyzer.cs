@@ -298,7 +298,10 @@ public static class CostAnalyzer
 
         double rented = SelfHostedFormulas.RentedPerHour(m.Gpus, perGpu);
         var pueRented = m.Pue ?? MachinePricing.DefaultPue;
-        if (m.KwhPrice is not null) labels.Add("energy cost shown for information: a rented machine's power is included in its price");
+        if (m.KwhPrice is not null)
+            labels.Add(watts is not null
+                ? "energy cost shown for information: a rented machine's power is included in its price"
+                : "--kwh-price not used: this run measured no power and no --watts was given, so no energy cost can be shown");
         return (new HardwarePricing
         {
             Description = m.Gpus > 1 || catalog is not null ? $"{what} = ${rented:0.00##}/h, rented" : $"{what}, rented",
