@@ -32,7 +32,7 @@ public sealed class OrtEngineParityTests
         Assert.True(actual.SelectMany(s => s).Distinct().Count() > gen / 2);
     }
 
-    [SyntheticModelTheory]
+    [Theory]
     [InlineData(WeightPrecision.Fp32, 1)]
     [InlineData(WeightPrecision.Fp32, 4)]
     [InlineData(WeightPrecision.Int4, 1)]
@@ -41,7 +41,7 @@ public sealed class OrtEngineParityTests
     [InlineData(WeightPrecision.Fp16, 4)]
     public void Synthetic_gqa_model_greedy_ids_match_genai(WeightPrecision precision, int batch)
     {
-        var model = SyntheticTiny.Get(precision)!;
+        var model = SyntheticTiny.Get(precision);
         const int prompt = 9, gen = 10;
         var ids = PromptGenerator.Generate(model.Config, batch, prompt, seed: 3);
         var request = new GenerationRequest(batch, prompt, gen, ids, CaptureTokens: true);
@@ -55,11 +55,11 @@ public sealed class OrtEngineParityTests
         Assert.Equal(expected, onGraph);
     }
 
-    [SyntheticModelTheory]
+    [Theory]
     [InlineData(WeightPrecision.Fp32)]
     public void Synthetic_gqa_model_shares_one_kv_buffer(WeightPrecision precision)
     {
-        using var engine = new InferenceEconomics.Engines.Ort.OrtEngine(SyntheticTiny.Get(precision)!, OrtTestModels.Cpu);
+        using var engine = new InferenceEconomics.Engines.Ort.OrtEngine(SyntheticTiny.Get(precision), OrtTestModels.Cpu);
         Assert.True(engine.SharesKvBuffer); // past_present_share_buffer and no position_ids
     }
 }
@@ -70,13 +70,13 @@ public sealed class OrtEngineParityTests
 /// </summary>
 public sealed class FixedBufferDecoderTests
 {
-    [SyntheticModelTheory]
+    [Theory]
     [InlineData(WeightPrecision.Fp32, 1)]
     [InlineData(WeightPrecision.Fp32, 4)]
     [InlineData(WeightPrecision.Fp16, 4)]
     public void Static_mask_decoder_matches_genai(WeightPrecision precision, int batch)
     {
-        var model = SyntheticTiny.Get(precision)!;
+        var model = SyntheticTiny.Get(precision);
         var ids = PromptGenerator.Generate(model.Config, batch, 9, seed: 4);
         var request = new GenerationRequest(batch, 9, 10, ids, CaptureTokens: true);
         using var genai = new InferenceEconomics.Engines.GenAi.GenAiEngine(model, new EngineOptions { Engine = "genai" });
