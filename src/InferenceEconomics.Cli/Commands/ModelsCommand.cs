@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using InferenceEconomics.Models;
 using InferenceEconomics.Models.Synthetic;
 
@@ -65,7 +63,7 @@ public sealed class ModelsCommand : ICliCommand
         foreach (var name in SyntheticPresets.Names)
         {
             var s = SyntheticPresets.Get(name);
-            o.WriteLine($"  {name,-14} {s.Layers,6} {s.HiddenSize,6} {s.Heads,5} {s.KvHeads,3} {s.IntermediateSize,6} {s.VocabSize,7} {s.ContextLength,7} {FormatCount(s.ParameterCount),8}  {SyntheticPresets.Description(name)}");
+            o.WriteLine($"  {name,-14} {s.Layers,6} {s.HiddenSize,6} {s.Heads,5} {s.KvHeads,3} {s.IntermediateSize,6} {s.VocabSize,7} {s.ContextLength,7} {Reporting.RunSummaryTable.FormatCount(s.ParameterCount),8}  {SyntheticPresets.Description(name)}");
         }
         var file = context.Paths.ModelCatalogFile;
         var catalog = ModelCatalog.Load(file);
@@ -186,7 +184,7 @@ public sealed class ModelsCommand : ICliCommand
         o.WriteLine($"{(built ? "built" : "reused (cached)")}: {folder}");
         o.WriteLine($"  preset {preset ?? "custom"}, {SyntheticSpec.PrecisionName(precision)} weights, {SyntheticSpec.IoName(io)} I/O, seed {seed} (synthetic weights)");
         o.WriteLine($"  shape: {shape.Layers} layers, hidden {shape.HiddenSize}, {shape.Heads} heads, {shape.KvHeads} kv heads, intermediate {shape.IntermediateSize}, vocab {shape.VocabSize}, context {shape.ContextLength}");
-        o.WriteLine($"  parameters: {FormatCount(shape.ParameterCount)} ({shape.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)})");
+        o.WriteLine($"  parameters: {Reporting.RunSummaryTable.FormatCount(shape.ParameterCount)} ({shape.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)})");
         o.WriteLine($"  size: {FormatBytes(bytes)}");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  time: {elapsed.TotalSeconds:F1} s{(built && elapsed.TotalSeconds > 0 ? $" ({bytes / 1e6 / elapsed.TotalSeconds:F0} MB/s)" : "")}"));
         o.WriteLine($"  run it: ./run.sh --model {folder}");
@@ -212,7 +210,6 @@ public sealed class ModelsCommand : ICliCommand
     private static long EstimateBytes(SyntheticSpec spec) =>
         spec.Shape.ParameterCount * (spec.Precision switch { WeightPrecision.Fp32 => 4, WeightPrecision.Fp16 => 2, _ => 1 });
 
-    internal static string FormatCount(long n) => InferenceEconomics.Reporting.RunSummaryTable.FormatCount(n);
 
     internal static string FormatBytes(long b) => b switch
     {

@@ -137,7 +137,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
     internal static void CheckFitsInMemory(ResolvedModel model, string device, long? availableBytes)
     {
         if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase)) return;
-        long weights = Directory.GetFiles(model.Directory).Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".data", StringComparison.Ordinal)).Sum(f => new FileInfo(f).Length);
+        long weights = ModelFileBytes(model.Directory);
         if (availableBytes is long available && weights > available)
             throw new InferenceEconomicsException(ErrorKind.NoScenarioRan,
                 $"the model's weights ({weights / (double)(1L << 30):F1} GiB) exceed the memory available here ({available / (double)(1L << 30):F1} GiB): no scenario can run; choose a smaller model or --precision int4, or a machine with more memory");
@@ -158,7 +158,6 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
     public static ModelInfo DescribeModel(ResolvedModel m)
     {
         var c = m.Config;
-        var files = Directory.GetFiles(m.Directory).Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".data", StringComparison.Ordinal)).ToList();
         return new ModelInfo
         {
             Name = m.DisplayName,
@@ -178,10 +177,14 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             VocabSize = c.VocabSize,
             ContextLength = c.ContextLength,
             ParameterCount = m.Shape?.ParameterCount,
-            WeightBytes = files.Sum(f => new FileInfo(f).Length),
+            WeightBytes = ModelFileBytes(m.Directory),
             OnnxSha256 = Sha256(Path.Combine(m.Directory, c.Filename)),
         };
     }
+
+    /// <summary>Bytes of the ONNX graph and external data files: what loading (and, roughly, each decode step) reads.</summary>
+    private static long ModelFileBytes(string dir) =>
+        Directory.GetFiles(dir).Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".data", StringComparison.Ordinal)).Sum(f => new FileInfo(f).Length);
 
     private static string? Sha256(string path)
     {

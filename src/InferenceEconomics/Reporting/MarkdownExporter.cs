@@ -60,16 +60,8 @@ public sealed class MarkdownExporter : IReportExporter
     {
         sb.AppendLine();
         sb.AppendLine("## Telemetry");
-        if (r.Telemetry is null)
-        {
-            sb.AppendLine("Power, energy and utilization: not measured (telemetry was off for this run).");
-            return;
-        }
-        foreach (var s in r.Telemetry.Sources)
-            sb.AppendLine(s.Available ? $"- {s.Name}: measured every {r.Telemetry.SampleMs} ms{(s.Detail is null ? "" : $" ({s.Detail})")}" : $"- {s.Name}: not measured ({s.Reason})");
-        if (r.Telemetry.Idle is { } idle)
-            sb.AppendLine($"- idle baseline: {idle.EndOffset - idle.StartOffset:F1} s, {idle.Samples} samples, " +
-                (idle.AveragePowerWatts.Count == 0 ? "no power source" : string.Join(", ", idle.AveragePowerWatts.Select(kv => $"{kv.Key} {kv.Value:F1} W"))));
+        // The same run-level lines as ./run.sh hw shows (sources with their reasons, idle baseline).
+        foreach (var line in InferenceEconomics.Telemetry.TelemetryText.RunMarkdown(r.Telemetry)) sb.AppendLine(line);
         foreach (var sc in r.Scenarios.Where(x => x.Telemetry is not null))
         {
             sb.AppendLine();
