@@ -1,3 +1,4 @@
+using InferenceEconomics.Metrics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using InferenceEconomics.Common;
@@ -44,10 +45,10 @@ public class EngineComparisonBenchmarks
     private int[] _prefillIds = null!, _decodeIds = null!;
 
     [GlobalSetup(Targets = [nameof(GenAi_Prefill), nameof(GenAi_Decode)])]
-    public void SetupGenAi() => Setup(m => new GenAiEngine(m, new EngineOptions { Engine = "genai" }));
+    public void SetupGenAi() => Setup(m => new GenAiEngine(m, new EngineOptions { Engine = EngineKind.GenAi }));
 
     [GlobalSetup(Targets = [nameof(Ort_Prefill), nameof(Ort_Decode)])]
-    public void SetupOrt() => Setup(m => new OrtEngine(m, new EngineOptions { Engine = "ort" }));
+    public void SetupOrt() => Setup(m => new OrtEngine(m, new EngineOptions { Engine = EngineKind.Ort }));
 
     private void Setup(Func<ResolvedModel, IInferenceEngine> create)
     {
@@ -92,8 +93,8 @@ public static class PairedEngineComparison
             var parts = spec.Split('@');
             var request = new ModelRequest { Precision = parts.Length > 1 ? ModelResolver.ParsePrecision(parts[1]) : null };
             var model = new ModelResolver(ProjectPaths.Discover()).Resolve(parts[0], request);
-            using var genai = new GenAiEngine(model, new EngineOptions { Engine = "genai" });
-            using var ort = new OrtEngine(model, new EngineOptions { Engine = "ort" });
+            using var genai = new GenAiEngine(model, new EngineOptions { Engine = EngineKind.GenAi });
+            using var ort = new OrtEngine(model, new EngineOptions { Engine = EngineKind.Ort });
             foreach (int b in new[] { 1, 4 })
             {
                 var ids = PromptGenerator.Generate(model.Config, b, p, 42);
@@ -101,7 +102,9 @@ public static class PairedEngineComparison
                 PairedComparison.MetricVariant Of(string name, IInferenceEngine e) => new(name, () =>
                 {
                     var rep = RepetitionMetrics.ToSample(e.Run(new GenerationRequest(b, p, g, ids)), clock);
-                    return [RepetitionMetrics.PrefillTps(rep, b, p), RepetitionMetrics.DecodeTps(rep, b, g)];
+                    // The catalog's formulas, as result.json computes them.
+                    var one = new ScenarioResult { Id = "bench", BatchSize = b, PromptTokens = p, GenTokens = g, Status = ScenarioStatus.Ok, Repetitions = [rep] };
+                    return [MetricCatalog.PrefillTps.Samples(one)[0], MetricCatalog.DecodeTps.Samples(one)[0]];
                 });
                 var rows = PairedComparison.RunMetrics([Of("genai", genai), Of("ort", ort)], 2, rounds);
                 foreach (var (metric, k) in new[] { ("prefill tok/s", 0), ("decode tok/s", 1) })

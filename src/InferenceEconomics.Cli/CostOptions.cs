@@ -1,138 +1,124 @@
-using System.Globalization;
+using InferenceEconomics.Cli.Framework;
 using InferenceEconomics.Economics;
 
 namespace InferenceEconomics.Cli;
 
+/// <summary>Workload flags as typed: a profile name and token counts that override it (null: not given).</summary>
+public sealed class WorkloadFlags
+{
+    public string? Name { get; set; }
+    public int? InputTokens { get; set; }
+    public int? CachedInputTokens { get; set; }
+    public int? OutputTokens { get; set; }
+    public int? ReasoningTokens { get; set; }
+    public int? CacheWriteTokens { get; set; }
+    public string? CacheTtl { get; set; }
+
+    public bool Any => Name is not null || InputTokens is not null || CachedInputTokens is not null || OutputTokens is not null
+                       || ReasoningTokens is not null || CacheWriteTokens is not null || CacheTtl is not null;
+}
+
+/// <summary>A command's settings that take the pricing, workload and traffic options.</summary>
+public interface ICostSettings
+{
+    /// <summary>Bound directly to the library's cost request: its initialisers are the defaults.</summary>
+    CostRequest Cost { get; }
+    WorkloadFlags Workload { get; }
+}
+
 /// <summary>
-/// The pricing, workload and traffic options shared by `cost` and `run` (so `./run.sh --price-per-hour 2.49`
-/// adds a cost section to the run's report).
+/// The pricing, workload and traffic options shared by `cost`, `run` and `report`, declared once here
+/// (so `./run.sh --price-per-hour 2.49` adds a cost section to the run's report).
 /// </summary>
 public static class CostOptions
 {
-    public const string HelpText = """
-        Machine (one of):
-          --gpu NAME[:provider]     a catalog GPU and its dated rent price (./run.sh rates gpus), e.g. h100-sxm:runpod
-          --price-per-hour X        $/hour of the machine; per GPU when --gpus is given; overrides the catalog price
-          --gpus N                  GPUs per machine (default 1): R = N x $/GPU-hour
-          --capex X                 owned hardware: purchase price of the machine ($), with
-            --life-years Y (default 4)  --pue P (default 1.58)  --kwh-price X (default 0.08)
-            --other-per-hour X (default 0)  --watts W (used only when the run measured no power; labelled estimated)
-        Workload (default chat):
-          --workload NAME           chat | support-bot | rag | reasoning-agent | summarization (./run.sh rates workloads)
-          --input-tokens N  --cached-input-tokens N  --output-tokens N  --reasoning-tokens N
-          --cache-write-tokens N  --cache-ttl 5m|1h   custom tokens per request (override the profile's)
-        Traffic (default: one machine 100% busy, labelled):
-          --requests-per-day N      mean request rate   --peak-to-mean K (default 1): machines cover the peak
-          --utilization U           instead of traffic: one machine busy this fraction of the time, in (0, 1]
-        APIs:
-          --vs MODEL,...            API models to compare (provider prefix optional); default:
-                                    gpt-4o-mini, gpt-5-mini, claude-haiku-4-5, gemini-2.5-flash, deepseek-chat,
-                                    together/Llama-3.1-8B-Turbo, claude-sonnet-4-5
-          --batch-api               use batch prices (unknown where the card has none)
-          --rates FILE              a rate-card file replacing the built-in cards (./run.sh rates import ...)
-          --scenario ID             the scenario to price (default: closest P and G to the workload)
-        """;
+    private const string Machine = "Machine (one of --gpu, --price-per-hour, --capex)";
+    private const string WorkloadGroup = "Workload";
+    private const string Traffic = "Traffic (default: one machine 100% busy, labelled)";
+    private const string Apis = "APIs";
 
-    private static readonly string[] PricingOptions = ["--price-per-hour", "--gpu", "--capex"];
-    private static readonly string[] OtherOptions =
-    [
-        "--gpus", "--life-years", "--pue", "--kwh-price", "--other-per-hour", "--watts", "--workload", "--input-tokens",
-        "--cached-input-tokens", "--output-tokens", "--reasoning-tokens", "--cache-write-tokens", "--cache-ttl",
-        "--requests-per-day", "--peak-to-mean", "--utilization", "--vs", "--batch-api", "--rates", "--scenario",
-    ];
-
-    /// <summary>The cost request the options describe, or null when no machine price was given (then no other cost option is allowed).</summary>
-    public static CostRequest? Parse(CliArgs args)
+    public static void Declare<T>(CliCommand<T> c) where T : class, ICostSettings, new()
     {
-        bool priced = PricingOptions.Any(args.Has);
+        c.Option(s => s.Cost.Machine.Gpu, "--gpu", "NAME[:provider]", $"a catalog GPU and its dated rent price ({EntryPoint.Command} rates gpus), e.g. h100-sxm:runpod", group: Machine);
+        c.Option(s => s.Cost.Machine.PricePerHour, "--price-per-hour", "X", "$/hour of the machine; per GPU with --gpus; overrides the catalog price", Price, Machine);
+        c.Option(s => s.Cost.Machine.Gpus, "--gpus", "N", "GPUs per machine: R = N x $/GPU-hour", group: Machine);
+        c.Option(s => s.Cost.Machine.Capex, "--capex", "X", "owned hardware: purchase price of the machine ($)", Price, Machine);
+        c.Option(s => s.Cost.Machine.LifeYears, "--life-years", "Y", "owned: years the hardware is paid off over", group: Machine,
+            defaultText: ValueParsers.Show(MachinePricing.DefaultLifeYears));
+        c.Option(s => s.Cost.Machine.Pue, "--pue", "P", "owned: facility power / IT power", group: Machine, defaultText: ValueParsers.Show(MachinePricing.DefaultPue));
+        c.Option(s => s.Cost.Machine.KwhPrice, "--kwh-price", "X", "owned: $ per kWh", Price, Machine, defaultText: ValueParsers.Show(MachinePricing.DefaultKwhPrice));
+        c.Option(s => s.Cost.Machine.OtherPerHour, "--other-per-hour", "X", "owned: other $/hour (space, staff)", Price, Machine);
+        c.Option(s => s.Cost.Machine.Watts, "--watts", "W", "average machine power, used only when the run measured none (labelled estimated)", group: Machine);
+
+        c.Option(s => s.Workload.Name, "--workload", "NAME", $"a workload profile ({EntryPoint.Command} rates workloads)", group: WorkloadGroup,
+            defaultText: CostAnalyzer.DefaultWorkload, choices: Workloads.All.Select(w => w.Name).ToList());
+        c.Option(s => s.Workload.InputTokens, "--input-tokens", "N", "input tokens per request (overrides the profile's)", group: WorkloadGroup);
+        c.Option(s => s.Workload.CachedInputTokens, "--cached-input-tokens", "N", "of which a cached prefix", group: WorkloadGroup);
+        c.Option(s => s.Workload.OutputTokens, "--output-tokens", "N", "output tokens per request", group: WorkloadGroup);
+        c.Option(s => s.Workload.ReasoningTokens, "--reasoning-tokens", "N", "hidden reasoning tokens per request", group: WorkloadGroup);
+        c.Option(s => s.Workload.CacheWriteTokens, "--cache-write-tokens", "N", "prompt tokens written to the API's cache per request", group: WorkloadGroup);
+        c.Option(s => s.Workload.CacheTtl, "--cache-ttl", "TTL", "cache lifetime of the writes", group: WorkloadGroup, choices: ["5m", "1h"], defaultText: "5m");
+
+        c.Option(s => s.Cost.RequestsPerDay, "--requests-per-day", "N", "mean request rate", group: Traffic);
+        c.Option(s => s.Cost.PeakToMean, "--peak-to-mean", "K", "peak rate / mean rate: machines cover the peak", group: Traffic);
+        c.Option(s => s.Cost.Utilization, "--utilization", "U", "instead of traffic: one machine busy this fraction of the time, in (0, 1]", group: Traffic);
+
+        c.Option(s => s.Cost.Vs, "--vs", "MODEL,...", "API models to compare (provider prefix optional)", group: Apis,
+            defaultText: string.Join(",", CostAnalyzer.DefaultVs));
+        c.Flag(s => s.Cost.BatchApi, "--batch-api", "use batch prices (unknown where the card has none)", group: Apis);
+        c.Option(s => s.Cost.RatesFile, "--rates", "FILE", $"a rate-card file replacing the built-in cards ({EntryPoint.Command} rates import ...)", group: Apis);
+        c.Option(s => s.Cost.ScenarioId, "--scenario", "ID", "the scenario to price", group: Apis, defaultText: "the closest P and G to the workload");
+    }
+
+    private static double? Price(string name, string s) => ValueParsers.Price(name, s);
+
+    /// <summary>
+    /// The cost request the options describe, or null when no machine price was given — then no other cost
+    /// option may be given either (it would be silently ignored).
+    /// </summary>
+    public static CostRequest? Request<T>(T settings, IReadOnlyDictionary<CliParameter, IReadOnlyList<string>> given) where T : ICostSettings
+    {
+        var m = settings.Cost.Machine;
+        bool priced = m.PricePerHour is not null || m.Gpu is not null || m.Capex is not null;
         if (!priced)
         {
-            var stray = OtherOptions.FirstOrDefault(o => args.Has(o));
+            var stray = given.Keys.FirstOrDefault(p => p.Path.StartsWith("Cost.", StringComparison.Ordinal) || p.Path.StartsWith("Workload.", StringComparison.Ordinal));
             if (stray is not null)
-                throw CliArgs.Usage($"{stray} is a cost option: price the machine too (--gpu NAME, --price-per-hour X or --capex X)");
+                throw ValueParsers.Usage($"{stray.Name} is a cost option: price the machine too (--gpu NAME, --price-per-hour X or --capex X)");
             return null;
         }
-
-        var machine = new MachinePricing
-        {
-            PricePerHour = Price(args, "--price-per-hour"),
-            Gpu = args.String("--gpu"),
-            Gpus = args.Int("--gpus", 1, 1024) ?? 1,
-            Capex = Price(args, "--capex"),
-            LifeYears = args.Double("--life-years", 0, 100, minExclusive: true),
-            Pue = args.Double("--pue", 1, 10),
-            KwhPrice = Price(args, "--kwh-price"),
-            OtherPerHour = Price(args, "--other-per-hour") ?? 0,
-            Watts = args.Double("--watts", 0, 1e7, minExclusive: true),
-        };
-
-        var utilization = args.Double("--utilization");
-        if (utilization is { } u && !(u > 0 && u <= 1))
-            throw CliArgs.Usage($"--utilization {u.ToString(CultureInfo.InvariantCulture)} is outside (0, 1]; give the busy fraction, e.g. 0.4 or 40%");
-        var requestsPerDay = args.Double("--requests-per-day", 0, double.MaxValue, minExclusive: true);
-        if (utilization is not null && requestsPerDay is not null)
-            throw CliArgs.Usage("give either --requests-per-day or --utilization, not both");
-
-        return new CostRequest
-        {
-            Machine = machine,
-            Workload = Workload(args),
-            RequestsPerDay = requestsPerDay,
-            PeakToMean = args.Double("--peak-to-mean", 1, 1000) ?? 1,
-            Utilization = utilization,
-            Vs = args.StringList("--vs"),
-            BatchApi = args.Flag("--batch-api"),
-            ScenarioId = args.String("--scenario"),
-            RatesFile = args.String("--rates"),
-        };
+        return settings.Cost with { Workload = Workload(settings.Workload) };
     }
 
     /// <summary>A named profile, a custom one from token flags, or both (flags override the profile); null: the analyzer's default.</summary>
-    private static WorkloadSpec? Workload(CliArgs args)
+    private static WorkloadSpec? Workload(WorkloadFlags f)
     {
-        var name = args.String("--workload");
-        int? input = args.Int("--input-tokens", 1), cached = args.Int("--cached-input-tokens", 0), output = args.Int("--output-tokens", 0),
-             reasoning = args.Int("--reasoning-tokens", 0), writes = args.Int("--cache-write-tokens", 0);
-        var ttl = args.String("--cache-ttl");
-        if (ttl is not null and not ("5m" or "1h")) throw CliArgs.Usage($"--cache-ttl '{ttl}' must be 5m or 1h");
-        bool custom = input is not null || cached is not null || output is not null || reasoning is not null || writes is not null || ttl is not null;
-        if (name is null && !custom) return null;
-
+        if (!f.Any) return null;
         WorkloadSpec spec;
-        if (name is not null)
+        if (f.Name is not null)
         {
-            var profile = Workloads.Find(name);
+            var profile = Workloads.Find(f.Name);
             spec = profile.ToSpec();
-            if (input is { } i && cached is null) spec = spec with { CachedInputTokens = (int)Math.Round(i * profile.CachedPrefixShare, MidpointRounding.AwayFromZero) };
-            if (custom) spec = spec with { Name = $"{profile.Name} (modified)" };
+            if (f.InputTokens is { } i && f.CachedInputTokens is null)
+                spec = spec with { CachedInputTokens = (int)Math.Round(i * profile.CachedPrefixShare, MidpointRounding.AwayFromZero) };
+            if (f.InputTokens is not null || f.CachedInputTokens is not null || f.OutputTokens is not null || f.ReasoningTokens is not null
+                || f.CacheWriteTokens is not null || f.CacheTtl is not null)
+                spec = spec with { Name = $"{profile.Name} (modified)" };
         }
         else
         {
-            if (input is null || (output is null && reasoning is null))
-                throw CliArgs.Usage("a custom workload needs --input-tokens N and --output-tokens N (or name one with --workload)");
+            if (f.InputTokens is null || (f.OutputTokens is null && f.ReasoningTokens is null))
+                throw ValueParsers.Usage("a custom workload needs --input-tokens N and --output-tokens N (or name one with --workload)");
             spec = new WorkloadSpec("custom", 0, 0, 0, 0);
         }
         return spec with
         {
-            InputTokens = input ?? spec.InputTokens,
-            CachedInputTokens = cached ?? spec.CachedInputTokens,
-            OutputTokens = output ?? spec.OutputTokens,
-            ReasoningTokens = reasoning ?? spec.ReasoningTokens,
-            CacheWriteTokens = writes ?? spec.CacheWriteTokens,
-            CacheWriteOneHour = ttl == "1h",
+            InputTokens = f.InputTokens ?? spec.InputTokens,
+            CachedInputTokens = f.CachedInputTokens ?? spec.CachedInputTokens,
+            OutputTokens = f.OutputTokens ?? spec.OutputTokens,
+            ReasoningTokens = f.ReasoningTokens ?? spec.ReasoningTokens,
+            CacheWriteTokens = f.CacheWriteTokens ?? spec.CacheWriteTokens,
+            CacheWriteOneHour = f.CacheTtl == "1h",
         };
-    }
-
-    /// <summary>A dollar amount: non-numeric or negative is PriceInvalid (a leading '$' is allowed).</summary>
-    private static double? Price(CliArgs args, string name)
-    {
-        var s = args.String(name);
-        if (s is null) return null;
-        var t = s.Trim().TrimStart('$');
-        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
-            throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{name} '{s}' is not a price; give dollars as a number, e.g. 2.49");
-        if (v < 0)
-            throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{name} {s} is negative; give a price in dollars that is not negative");
-        return v;
     }
 }

@@ -1,7 +1,8 @@
-using System.Text;
-using InferenceEconomics;
+using System.CommandLine;
+using System.Runtime.InteropServices;
 using InferenceEconomics.Cli;
-using InferenceEconomics.Common;
+using InferenceEconomics.Cli.Commands;
+using InferenceEconomics.Cli.Framework;
 
 // Entry point: the only place that prints errors and chooses the exit code.
 return CliMain.Run(args, Console.Out, Console.Error);
@@ -10,50 +11,46 @@ namespace InferenceEconomics.Cli
 {
     public static class CliMain
     {
+        /// <summary>Every command, in the order help lists them; "run" is the default verb.</summary>
+        public static IReadOnlyList<ICliCommand> Commands { get; } =
+        [
+            new RunCommand(),
+            ModelsCommands.Group,
+            new CostCommand(),
+            new RatesCommand(),
+            new HwCommand(),
+            new CompareCommand(),
+            new HistoryCommand(),
+            new ReportCommand(),
+            new CompletionCommand(),
+        ];
+
+        /// <summary>Exit codes of the signals that stop a run the way Ctrl-C does (finished scenarios are kept).</summary>
+        public const int ExitSigHup = 129, ExitSigTerm = 143;
+
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr, ProjectPaths? paths = null, CancellationToken cancel = default)
         {
             bool verbose = args.Contains("--verbose");
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            int interruptCode = (int)ErrorKind.Interrupted;
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-            Console.CancelKeyPress += onCancel;
+            bool console = ReferenceEquals(stdout, Console.Out);
+            if (console) Console.CancelKeyPress += onCancel;
+            // SIGTERM and SIGHUP stop a run like Ctrl-C: finished scenarios kept, reports written, status interrupted.
+            var signals = console && !OperatingSystem.IsWindows()
+                ? new[] { (PosixSignal.SIGTERM, ExitSigTerm), (PosixSignal.SIGHUP, ExitSigHup) }
+                    .Select(s => PosixSignalRegistration.Create(s.Item1, c => { c.Cancel = true; interruptCode = s.Item2; cts.Cancel(); })).ToList()
+                : [];
             try
             {
                 paths ??= ProjectPaths.Discover();
-                if (args.Length > 0 && args[0] is "--help" or "-h" or "help")
-                {
-                    if (args.Length >= 2 && CommandRegistry.Find(args[1]) is { } c) { stdout.WriteLine(HelpText.ForCommand(c)); return 0; }
-                    stdout.WriteLine(HelpText.Overview());
-                    return 0;
-                }
-                if (args.Length > 0 && args[0] is "--version") { stdout.WriteLine($"InferenceEconomics {ToolVersion.Version}"); return 0; }
-
-                ICliCommand command;
-                string[] rest;
-                if (args.Length == 0 || args[0].StartsWith('-')) { command = CommandRegistry.Find("run")!; rest = args; }
-                else
-                {
-                    command = CommandRegistry.Find(args[0]) ?? throw new InferenceEconomicsException(ErrorKind.Usage,
-                        $"unknown command '{args[0]}'{Suggest.DidYouMean(args[0], CommandRegistry.All.Select(c => c.Name))}; run ./run.sh --help for the list");
-                    rest = args[1..];
-                }
-                var cli = new CliArgs(rest);
-                if (cli.Flag("--help")) { stdout.WriteLine(HelpText.ForCommand(command)); return 0; }
-                var context = new CliContext
-                {
-                    Out = stdout,
-                    Error = stderr,
-                    Verbose = verbose,
-                    Paths = paths,
-                    Cancellation = cts.Token,
-                    Interactive = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out),
-                };
-                return command.Run(cli, context);
+                return Dispatch(args, stdout, stderr, paths, verbose, cts.Token, () => interruptCode);
             }
             catch (InferenceEconomicsException e)
             {
                 stderr.WriteLine($"error: {OneLine(e.Message)}");
                 if (verbose) stderr.WriteLine(e.ToString());
-                return e.ExitCode;
+                return e.Kind == ErrorKind.Interrupted ? interruptCode : e.ExitCode;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -66,7 +63,7 @@ namespace InferenceEconomics.Cli
             {
                 stderr.WriteLine("interrupted by the user");
                 if (verbose) stderr.WriteLine(e.ToString());
-                return (int)ErrorKind.Interrupted;
+                return interruptCode;
             }
             catch (Exception e)
             {
@@ -76,49 +73,76 @@ namespace InferenceEconomics.Cli
             }
             finally
             {
-                Console.CancelKeyPress -= onCancel;
+                if (console) Console.CancelKeyPress -= onCancel;
+                foreach (var s in signals) s.Dispose();
             }
         }
 
-        /// <summary>Errors are one line, whatever a message quotes (a parser may quote a file's newline).</summary>
-        internal static string OneLine(string message) =>
-            string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-    }
-
-    internal static class HelpText
-    {
-        public static string Overview()
+        /// <summary>Parses, prints help or dispatches to the command; validation errors are named by the command's flags.</summary>
+        private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, ProjectPaths paths, bool verbose, CancellationToken ct, Func<int> interruptCode)
         {
-            var sb = new StringBuilder();
-            sb.AppendLine("InferenceEconomics: measure local ONNX LLM inference and what it really costs, against API prices.");
-            sb.AppendLine();
-            sb.AppendLine("Usage: ./run.sh [command] [options]        (no command = run; ./run.sh test runs the test suite)");
-            sb.AppendLine();
-            sb.AppendLine("Commands:");
-            foreach (var c in CommandRegistry.All) sb.AppendLine($"  {c.Name,-10} {c.Summary}");
-            sb.AppendLine($"  {"test",-10} build and run the whole test suite (run.sh only)");
-            sb.AppendLine();
-            sb.AppendLine("Examples:");
-            foreach (var c in CommandRegistry.All)
-                foreach (var e in c.Examples) sb.AppendLine($"  {e}");
-            sb.AppendLine();
-            sb.AppendLine("Global: --verbose (stack traces), --help (per command: ./run.sh <command> --help). Exit codes: README.md.");
-            return sb.ToString().TrimEnd();
-        }
-
-        public static string ForCommand(ICliCommand c)
-        {
-            var sb = new StringBuilder();
-            sb.AppendLine($"{c.Name}: {c.Summary}");
-            sb.AppendLine();
-            sb.AppendLine(c.Help.TrimEnd());
-            if (c.Examples.Count > 0)
+            if (args is ["--version"]) { stdout.WriteLine($"InferenceEconomics {ToolVersion.Version}"); return 0; }
+            if (args is [] || (args[0].StartsWith('-') && args[0] is not ("--help" or "-h"))) args = ["run", .. args];
+            if (args[0] is "--help" or "-h" or "help")
             {
-                sb.AppendLine();
-                sb.AppendLine("Examples:");
-                foreach (var e in c.Examples) sb.AppendLine($"  {e}");
+                var target = args.Skip(1).FirstOrDefault(a => !a.StartsWith('-'));
+                var found = target is null ? null : Commands.FirstOrDefault(c => c.Name == target);
+                stdout.WriteLine(found is null ? HelpText.Overview(Commands) : HelpText.For(found, found.Name));
+                return 0;
             }
-            return sb.ToString().TrimEnd();
+            if (args[0] == CompletionCommand.CompleteVerb)
+            {
+                foreach (var word in CommandTree.Complete(Commands, args[1..])) stdout.WriteLine(word);
+                return 0;
+            }
+
+            var tree = CommandTree.Build(Commands);
+            var parsed = tree.Parse(args);
+            if (parsed.HelpRequested)
+            {
+                stdout.WriteLine(HelpText.For(parsed.Command, parsed.Path));
+                return 0;
+            }
+            parsed.ThrowIfInvalid();
+            var context = new CliContext
+            {
+                Out = stdout,
+                Error = stderr,
+                Verbose = verbose,
+                Paths = paths,
+                Cancellation = ct,
+                Interactive = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected,
+                Given = parsed.Given,
+                InterruptExitCode = interruptCode,
+            };
+            try { return parsed.Command.Run(context); }
+            catch (ValidationException e) { throw new InferenceEconomicsException(e.Kind, Describe(e, parsed.Command), e); }
         }
+
+        /// <summary>
+        /// The settings a command line binds to, without running the command (tests of the option declarations).
+        /// Usage errors throw as they would when running.
+        /// </summary>
+        public static object Bind(params string[] args)
+        {
+            if (args is [] || args[0].StartsWith('-')) args = ["run", .. args];
+            var parsed = CommandTree.Build(Commands).Parse(args);
+            parsed.ThrowIfInvalid();
+            return parsed.Command.Bind(parsed.Given);
+        }
+
+        /// <summary>A validation error in the words of the command line: the field's flag, the value, the reason, the hint.</summary>
+        private static string Describe(ValidationException e, ICliCommand command)
+        {
+            var first = e.Errors[0];
+            var more = e.Errors.Count > 1
+                ? $" (and {e.Errors.Count - 1} more: {string.Join(", ", e.Errors.Skip(1).Select(x => command.FlagFor(x.Field) ?? x.Field).Distinct())})"
+                : "";
+            return first.Describe(command.FlagFor(first.Field)) + more;
+        }
+
+        /// <summary>Errors are one line, whatever a message quotes (a parser may quote a file's newline), and hold no terminal control characters.</summary>
+        internal static string OneLine(string message) =>
+            TerminalText.Clean(string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
     }
 }

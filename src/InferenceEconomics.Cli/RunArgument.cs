@@ -1,3 +1,5 @@
+using InferenceEconomics.Cli.Framework;
+
 namespace InferenceEconomics.Cli;
 
 /// <summary>How commands that read a run (cost, compare, report) take it: a run folder, its result.json, or a folder name under results/.</summary>

@@ -1,73 +1,64 @@
-using System.Globalization;
+using InferenceEconomics.Cli.Framework;
+using InferenceEconomics.Metrics;
+using InferenceEconomics.Reporting;
 using InferenceEconomics.Results;
 using InferenceEconomics.Results.Comparison;
 
 namespace InferenceEconomics.Cli.Commands;
 
-/// <summary>compare: two runs, scenario by scenario, with a statistical test; a CI-friendly exit code.</summary>
-public sealed class CompareCommand : ICliCommand
+public sealed class CompareCommandSettings
 {
-    public string Name => "compare";
-    public string Summary => "compare two runs with a statistical test (CI exit code)";
-    public string Help => """
-        Usage: ./run.sh compare <baseline> <candidate> [options]
-          <baseline>, <candidate>   a run folder, its result.json, or a run folder name under results/
-          --threshold X             relative change of medians that counts (default 5%; "5%" or 0.05)
-          --alpha X                 significance level of the Mann-Whitney test (default 0.05)
-          --metrics a,b             metrics to test (default prefill_tps,decode_tps,ttft,itl_p99 and
-                                    prefill/decode_j_per_token when both runs measured energy);
-                                    also: output_tps, itl_p50, tpot, e2e
-          --price-per-hour B[,C]    $/hour of the baseline [and candidate] machine: adds output tokens per dollar
-          --json                    the comparison as JSON
+    public List<string> Runs { get; set; } = [];
+    public ComparisonOptions Options { get; set; } = new();
+    /// <summary>$/hour of the baseline [and candidate] machine.</summary>
+    public IReadOnlyList<string>? Prices { get; set; }
+    public bool Json { get; set; }
+}
 
-        Scenarios match on model shape + precision, engine, device kind, B, P and G. Per metric: a
-        two-sided Mann-Whitney U test on the per-repetition samples (exact for small samples without
-        ties, normal approximation otherwise) and the threshold: Faster / Same / Slower, with the ratio
-        of medians (candidate / baseline) and the geometric mean over scenarios.
-        Exit codes: 0 nothing slower; 12 a metric regressed (Slower); 11 a result is missing or
-        invalid, or nothing matches; 2 bad options.
-        """;
-    public IReadOnlyList<string> Examples => ["./run.sh compare results/<old-run> results/<new-run> --threshold 5%"];
+/// <summary>compare: two runs, scenario by scenario, with a statistical test; a CI-friendly exit code.</summary>
+public sealed class CompareCommand : CliCommand<CompareCommandSettings>
+{
+    public override string Name => "compare";
+    public override string Summary => "compare two runs with a statistical test (CI exit code)";
+    public override string Usage => $"{EntryPoint.Command} compare <baseline> <candidate> [options]";
+    public override string Description =>
+        "Scenarios match on model shape + precision, engine, device kind, B, P and G. Per metric: a two-sided Mann-Whitney U\n" +
+        "test on the per-repetition samples (exact for small samples without ties, normal approximation otherwise) and the\n" +
+        "threshold: Faster / Same / Slower, with the ratio of medians (candidate / baseline) and the geometric mean over scenarios.\n" +
+        "Exit codes: 0 nothing slower; 12 a metric regressed (Slower); 11 a result is missing or invalid, or nothing matches; 2 bad options.";
+    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Command} compare results/<old-run> results/<new-run> --threshold 5%"];
 
-    public int Run(CliArgs args, CliContext context)
+    public CompareCommand()
     {
-        double threshold = args.Double("--threshold", 0, 1) ?? 0.05;
-        double alpha = args.Double("--alpha", 0, 1, minExclusive: true) ?? 0.05;
-        var metricNames = args.StringList("--metrics");
-        var prices = args.StringList("--price-per-hour");
-        bool json = args.Flag("--json");
-        args.EnsureAllUsed();
-        if (args.Positionals.Count != 2)
-            throw CliArgs.Usage($"compare needs two runs, a baseline and a candidate (got {args.Positionals.Count}); see ./run.sh compare --help");
-        if (alpha >= 1) throw CliArgs.Usage("--alpha must be below 1");
+        Argument(s => s.Runs, "runs", "the baseline and the candidate: run folders, result.json files, or run folder names under results/", min: 2, max: 2);
+        Option(s => s.Options.Threshold, "--threshold", "X", "relative change of medians that counts (\"5%\" or 0.05)", show: v => ValueParsers.Show(v * 100) + "%");
+        Option(s => s.Options.Alpha, "--alpha", "X", "significance level of the Mann-Whitney test");
+        Option(s => s.Options.Metrics, "--metrics", "LIST", "metrics to test", ParseMetrics,
+            defaultText: string.Join(",", MetricCatalog.CompareDefaults.Select(m => m.Id)) + " (energy when both runs measured it)",
+            choices: MetricCatalog.Nameable.Select(m => m.Id).ToList());
+        Option(s => s.Prices, "--price-per-hour", "B[,C]", "$/hour of the baseline [and candidate] machine: adds output tokens per dollar");
+        Flag(s => s.Json, "--json", "the comparison as JSON");
+    }
 
-        IReadOnlyList<MetricDefinition>? metrics = null;
-        if (metricNames is not null)
-            metrics = metricNames.Select(n => ScenarioMetrics.Find(n) ?? throw CliArgs.Usage(
-                $"unknown metric '{n}'{Common.Suggest.DidYouMean(n, ScenarioMetrics.All.Select(m => m.Name))}; known: {string.Join(", ", ScenarioMetrics.All.Select(m => m.Name))}")).ToList();
+    /// <summary>Metric names from the catalog; an unknown one is a usage error with a suggestion.</summary>
+    internal static IReadOnlyList<Metric> ParseMetrics(string option, string text) =>
+        ValueParsers.StringList(text).Select(n => MetricCatalog.Find(n) is { } m && m.Comparable ? m : throw ValueParsers.Usage(
+            $"unknown metric '{n}'{Suggest.DidYouMean(n, MetricCatalog.Nameable.Select(x => x.Id))}; known: {string.Join(", ", MetricCatalog.Nameable.Select(x => x.Id))}")).ToList();
 
-        double? basePrice = null, candPrice = null;
-        if (prices is not null)
+    protected override int Execute(CompareCommandSettings s, CliContext context)
+    {
+        var options = s.Options;
+        if (s.Prices is { } prices)
         {
-            if (prices.Count is < 1 or > 2) throw CliArgs.Usage("--price-per-hour takes one price, or two (baseline,candidate)");
-            basePrice = ParsePrice(prices[0]);
-            candPrice = prices.Count == 2 ? ParsePrice(prices[1]) : basePrice;
+            if (prices.Count is < 1 or > 2) throw ValueParsers.Usage("--price-per-hour takes one price, or two (baseline,candidate)");
+            double basePrice = PositivePrice(prices[0]);
+            options = options with { BaselinePricePerHour = basePrice, CandidatePricePerHour = prices.Count == 2 ? PositivePrice(prices[1]) : basePrice };
         }
+        var baseline = ResultStore.Load(RunArgument.Resolve(s.Runs[0], context));
+        var candidate = ResultStore.Load(RunArgument.Resolve(s.Runs[1], context));
+        var report = RunComparer.Compare(baseline, candidate, options, s.Runs[0], s.Runs[1]);
 
-        var basePath = RunArgument.Resolve(args.Positionals[0], context);
-        var candPath = RunArgument.Resolve(args.Positionals[1], context);
-        var baseline = ResultStore.Load(basePath);
-        var candidate = ResultStore.Load(candPath);
-        var report = RunComparer.Compare(baseline, candidate, new ComparisonOptions
-        {
-            Threshold = threshold,
-            Alpha = alpha,
-            Metrics = metrics,
-            BaselinePricePerHour = basePrice,
-            CandidatePricePerHour = candPrice,
-        }, args.Positionals[0], args.Positionals[1]);
-
-        context.Out.Write(json ? ResultJson.Serialize(report) + Environment.NewLine : ComparisonText.Render(report));
+        context.Out.Write(s.Json ? ResultJson.Serialize(report) + Environment.NewLine : ComparisonText.Render(report));
         if (report.Regressed)
         {
             context.Error.WriteLine($"regression: {report.SlowerCount} metric(s) slower than the baseline (exit {(int)ErrorKind.Regression})");
@@ -76,8 +67,8 @@ public sealed class CompareCommand : ICliCommand
         return 0;
     }
 
-    private static double ParsePrice(string s) =>
-        double.TryParse(s.TrimStart('$'), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)
+    private static double PositivePrice(string s) =>
+        double.TryParse(s.TrimStart('$'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)
             ? v
-            : throw CliArgs.Usage($"--price-per-hour '{s}' is not a positive number of dollars per hour");
+            : throw ValueParsers.Usage($"--price-per-hour '{s}' is not a positive number of dollars per hour");
 }

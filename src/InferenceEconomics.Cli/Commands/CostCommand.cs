@@ -1,45 +1,47 @@
+using InferenceEconomics.Cli.Framework;
 using InferenceEconomics.Economics;
 using InferenceEconomics.Reporting;
 using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Cli.Commands;
 
-/// <summary>`cost`: self-hosted cost of a measured run against API rate cards, with break-even.</summary>
-public sealed class CostCommand : ICliCommand
+public sealed class CostCommandSettings : ICostSettings
 {
-    public string Name => "cost";
-    public string Summary => "self-hosted cost per token vs API prices, break-even";
-    public string Help => $"""
-        Usage: ./run.sh cost <result.json | run folder> (--gpu NAME[:provider] [--gpus N] | --price-per-hour X | --capex X ...)
-                             [--workload NAME | --input-tokens N --output-tokens N ...] [--requests-per-day N] [--vs model,...] [--batch-api] [--json]
+    public string Run { get; set; } = "";
+    public CostRequest Cost { get; set; } = new() { Machine = new() };
+    public WorkloadFlags Workload { get; set; } = new();
+    public bool Json { get; set; }
+}
 
-        Prices the run's best-fitting scenario (closest prompt and generated tokens to the workload) and compares
-        it with API rate cards for the same traffic. Formulas: docs/economics.md and METRICS.md.
-
-        {CostOptions.HelpText.TrimEnd()}
-        Output:
-          --json                    the same comparison as JSON (unknown values are null)
-        """;
-    public IReadOnlyList<string> Examples =>
+/// <summary>`cost`: self-hosted cost of a measured run against API rate cards, with break-even.</summary>
+public sealed class CostCommand : CliCommand<CostCommandSettings>
+{
+    public override string Name => "cost";
+    public override string Summary => "self-hosted cost per token vs API prices, break-even";
+    public override string Usage => $"{EntryPoint.Command} cost <run> (--gpu NAME[:provider] [--gpus N] | --price-per-hour X | --capex X ...) [options]";
+    public override string Description =>
+        "Prices the run's best-fitting scenario (closest prompt and generated tokens to the workload) and compares it with\n" +
+        "API rate cards for the same traffic. Formulas: docs/economics.md.";
+    public override IReadOnlyList<string> Examples =>
     [
-        "./run.sh cost results/<run> --gpu h100-sxm --workload support-bot --requests-per-day 50000 --vs gpt-4o-mini,claude-haiku-4-5",
-        "./run.sh cost results/<run> --price-per-hour 0.40 --input-tokens 2000 --output-tokens 300 --utilization 0.3",
+        $"{EntryPoint.Command} cost results/<run> --gpu h100-sxm --workload support-bot --requests-per-day 50000 --vs gpt-4o-mini,claude-haiku-4-5",
+        $"{EntryPoint.Command} cost results/<run> --price-per-hour 0.40 --input-tokens 2000 --output-tokens 300 --utilization 0.3",
     ];
 
-    public int Run(CliArgs args, CliContext context)
+    public CostCommand()
     {
-        bool json = args.Flag("--json");
-        var request = CostOptions.Parse(args)
-            ?? throw CliArgs.Usage("price the machine: --gpu NAME[:provider] (./run.sh rates gpus), --price-per-hour X, or --capex X for owned hardware");
-        args.EnsureAllUsed();
-        if (args.Positionals.Count == 0)
-            throw CliArgs.Usage("give the run to price: ./run.sh cost results/<run folder or result.json> --gpu h100-sxm ...");
-        if (args.Positionals.Count > 1)
-            throw CliArgs.Usage($"one run at a time; unexpected '{args.Positionals[1]}'");
+        Argument(s => s.Run, "run", "a run folder, its result.json, or a run folder name under results/");
+        CostOptions.Declare(this);
+        Flag(s => s.Json, "--json", "the same comparison as JSON (unknown values are null)");
+    }
 
-        var run = ResultStore.Load(RunArgument.Resolve(args.Positionals[0], context));
+    protected override int Execute(CostCommandSettings s, CliContext context)
+    {
+        var request = CostOptions.Request(s, context.Given)
+            ?? throw ValueParsers.Usage($"price the machine: --gpu NAME[:provider] ({EntryPoint.Command} rates gpus), --price-per-hour X, or --capex X for owned hardware");
+        var run = ResultStore.Load(RunArgument.Resolve(s.Run, context));
         var comparison = CostAnalyzer.Analyze(run, request);
-        context.Out.WriteLine(json ? CostJson.Serialize(comparison) : CostMarkdown.Render(comparison).TrimEnd());
+        context.Out.WriteLine(s.Json ? CostJson.Serialize(comparison) : CostMarkdown.Render(comparison).TrimEnd());
         return 0;
     }
 }

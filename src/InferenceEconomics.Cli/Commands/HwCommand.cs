@@ -1,32 +1,32 @@
 using System.Globalization;
-using InferenceEconomics.Results;
+using InferenceEconomics.Cli.Framework;
+using InferenceEconomics.Reporting;
 using InferenceEconomics.Telemetry;
 
 namespace InferenceEconomics.Cli.Commands;
 
-/// <summary>`hw`: the machine (CPU, memory, GPUs, driver) and which telemetry sources work here, with reasons.</summary>
-public sealed class HwCommand : ICliCommand
+public sealed class HwCommandSettings
 {
-    public string Name => "hw";
-    public string Summary => "what this machine has and which telemetry sources work";
-    public string Help => """
-        Usage: ./run.sh hw [--json]
+    public bool Json { get; set; }
+}
 
-        Shows CPU, memory, OS, .NET, GPUs and driver (from NVML), and each telemetry source
-        (procfs, RAPL powercap, NVML): "measured" with what it reads, or "not measured" with
-        the reason. Takes one live reading of every channel over about 0.25 s.
+/// <summary>`hw`: the machine (CPU, memory, GPUs, driver) and which telemetry sources work here, with reasons.</summary>
+public sealed class HwCommand : CliCommand<HwCommandSettings>
+{
+    public override string Name => "hw";
+    public override string Summary => "what this machine has and which telemetry sources work";
+    public override string Description =>
+        "Shows CPU, memory, OS, .NET, GPUs and driver (from NVML), and each telemetry source (procfs, RAPL powercap,\n" +
+        "NVML): \"measured\" with what it reads, or \"not measured\" with the reason. Takes one live reading of every\n" +
+        "channel over about 0.25 s.";
+    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Command} hw", $"{EntryPoint.Command} hw --json"];
 
-        Options:
-          --json    one JSON document (snake_case) for scripts
-        """;
-    public IReadOnlyList<string> Examples => ["./run.sh hw", "./run.sh hw --json"];
+    public HwCommand() => Flag(s => s.Json, "--json", "one JSON document (snake_case) for scripts");
 
-    public int Run(CliArgs args, CliContext context)
+    protected override int Execute(HwCommandSettings settings, CliContext context)
     {
-        bool json = args.Flag("--json");
-        args.EnsureAllUsed(maxPositionals: 0);
         var report = HardwareReport.Probe(ct: context.Cancellation);
-        if (json)
+        if (settings.Json)
         {
             context.Out.WriteLine(ResultJson.Serialize(report));
             return 0;
@@ -36,7 +36,7 @@ public sealed class HwCommand : ICliCommand
         o.WriteLine($"Host      {env.Host}");
         o.WriteLine($"OS        {env.Os}");
         o.WriteLine($"CPU       {env.CpuModel}, {env.LogicalCores} logical cores");
-        o.WriteLine($"Memory    {TelemetryText.Bytes(env.MemoryBytes)}");
+        o.WriteLine($"Memory    {Format.Bytes(env.MemoryBytes)}");
         o.WriteLine($".NET      {env.DotnetVersion}; ONNX Runtime {env.OrtVersion ?? "?"}; GenAI {env.GenAiVersion ?? "?"}");
         if (env.Gpus.Count == 0)
         {
@@ -47,7 +47,7 @@ public sealed class HwCommand : ICliCommand
         {
             var g = env.Gpus[i];
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"GPU {i}     {g.Name}, {TelemetryText.Bytes(g.MemoryTotalBytes)}, power limit {(g.PowerLimitWatts is { } w ? $"{w:0} W" : "?")}, driver {g.DriverVersion ?? "?"}, CUDA driver {g.CudaDriverVersion ?? "?"}, {g.Uuid ?? "no UUID"}"));
+                $"GPU {i}     {g.Name}, {Format.Bytes(g.MemoryTotalBytes)}, power limit {(g.PowerLimitWatts is { } w ? $"{w:0} W" : "?")}, driver {g.DriverVersion ?? "?"}, CUDA driver {g.CudaDriverVersion ?? "?"}, {g.Uuid ?? "no UUID"}"));
         }
         o.WriteLine();
         o.WriteLine("Telemetry sources");

@@ -1,54 +1,59 @@
 using System.Text.Json;
+using InferenceEconomics.Cli.Framework;
 using InferenceEconomics.Economics;
 using InferenceEconomics.Reporting;
 using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Cli.Commands;
 
-/// <summary>`rates`: list API rate cards, GPU prices and workloads; import LiteLLM's price file.</summary>
-public sealed class RatesCommand : ICliCommand
+public sealed class RatesListSettings
 {
-    public string Name => "rates";
-    public string Summary => "list or import API rate cards; list GPU prices and workload profiles";
-    public string Help => """
-        Usage: ./run.sh rates [list] [--provider NAME] [--rates FILE] [--json]   API prices, $ per million tokens
-               ./run.sh rates gpus [--json]                                     GPU specs and rent, $ per GPU-hour
-               ./run.sh rates workloads                                         the named workload profiles
-               ./run.sh rates import litellm <model_prices_and_context_window.json> [--out FILE] [--seen YYYY-MM-DD]
-                   converts LiteLLM's price file (per token) to this tool's format (per million tokens);
-                   reports what it skipped and why. Default --out: rates-litellm.json; use it with --rates FILE.
-        "?" is an unknown price (never 0); [?] marks an uncertain figure.
-        """;
-    public IReadOnlyList<string> Examples =>
-        ["./run.sh rates list --provider anthropic", "./run.sh rates import litellm model_prices_and_context_window.json --out my-rates.json"];
+    public string? Provider { get; set; }
+    public string? RatesFile { get; set; }
+    public bool Json { get; set; }
+}
 
-    public int Run(CliArgs args, CliContext context)
+/// <summary>`rates [list]`: API rate cards; subcommands for GPU prices, workload profiles and LiteLLM import.</summary>
+public sealed class RatesCommand : RatesListCommand
+{
+    public override string Name => "rates";
+    public override string Summary => "list or import API rate cards; list GPU prices and workload profiles";
+    public override string Usage => $"{EntryPoint.Command} rates [list|gpus|workloads|import] [options]";
+    public override string Description => "\"?\" is an unknown price (never 0); [?] marks an uncertain figure.";
+    public override IReadOnlyList<string> Examples =>
+        [$"{EntryPoint.Command} rates list --provider anthropic", $"{EntryPoint.Command} rates import litellm model_prices_and_context_window.json --out my-rates.json"];
+
+    public RatesCommand()
     {
-        var verb = args.Positionals.Count > 0 ? args.Positionals[0] : "list";
-        switch (verb)
-        {
-            case "list": return List(args, context);
-            case "gpus": return Gpus(args, context);
-            case "workloads": return ListWorkloads(args, context);
-            case "import": return Import(args, context);
-            default:
-                throw CliArgs.Usage($"unknown rates action '{verb}'{Common.Suggest.DidYouMean(verb, ["list", "gpus", "workloads", "import"])}; see ./run.sh rates --help");
-        }
+        Add(new RatesListCommand());
+        Add(new RatesGpusCommand());
+        Add(new RatesWorkloadsCommand());
+        Add(new RatesImportCommand());
+    }
+}
+
+public class RatesListCommand : CliCommand<RatesListSettings>
+{
+    public override string Name => "list";
+    public override string Summary => "API prices, $ per million tokens";
+    public override string Usage => $"{EntryPoint.Command} rates list [--provider NAME] [--rates FILE] [--json]";
+
+    public RatesListCommand()
+    {
+        Option(s => s.Provider, "--provider", "NAME", "only this provider's cards");
+        Option(s => s.RatesFile, "--rates", "FILE", "a rate-card file instead of the built-in cards");
+        Flag(s => s.Json, "--json", "the cards as JSON");
     }
 
-    private static int List(CliArgs args, CliContext context)
+    protected override int Execute(RatesListSettings s, CliContext context)
     {
-        var provider = args.String("--provider");
-        var file = args.String("--rates");
-        bool json = args.Flag("--json");
-        args.EnsureAllUsed();
-        ExpectPositionals(args, 1);
+        var file = s.RatesFile;
         var cards = RateCards.LoadOrBuiltIn(file);
-        var rates = cards.Rates.Where(r => provider is null || r.Provider.Equals(provider, StringComparison.OrdinalIgnoreCase)).ToList();
-        if (provider is not null && rates.Count == 0)
+        var rates = cards.Rates.Where(r => s.Provider is null || r.Provider.Equals(s.Provider, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (s.Provider is not null && rates.Count == 0)
             throw new InferenceEconomicsException(ErrorKind.UnknownName,
-                $"no rates from provider '{provider}'{Common.Suggest.DidYouMean(provider, cards.Rates.Select(r => r.Provider).Distinct())}; providers: {string.Join(", ", cards.Rates.Select(r => r.Provider).Distinct())}");
-        if (json) { context.Out.WriteLine(RateCards.Serialize(rates).TrimEnd()); return 0; }
+                $"no rates from provider '{s.Provider}'{Suggest.DidYouMean(s.Provider, cards.Rates.Select(r => r.Provider).Distinct())}; providers: {string.Join(", ", cards.Rates.Select(r => r.Provider).Distinct())}");
+        if (s.Json) { context.Out.WriteLine(RateCards.Serialize(rates).TrimEnd()); return 0; }
 
         static string P(double? v) => v is { } x ? $"{x:0.####}" : "?";
         var rows = rates.Select(r => new[]
@@ -65,21 +70,32 @@ public sealed class RatesCommand : ICliCommand
         context.Out.WriteLine($"API rate cards ({(cards.Origin.StartsWith("built-in", StringComparison.Ordinal) ? "built-in" : cards.Origin)}), USD per million tokens; ? = unknown (never 0); blended = (3 x input + output) / 4");
         context.Out.WriteLine();
         context.Out.Write(CostMarkdown.Table(
-            ["provider/model", "input", "output", "cached in", "cache write 5m / 1h", "reasoning", "batch in / out", "long context in / out", "blended 3:1", "seen"],
+            ["s.Provider/model", "input", "output", "cached in", "cache write 5m / 1h", "reasoning", "batch in / out", "long context in / out", "blended 3:1", "seen"],
             rows, [false, true, true, true, true, true, true, false, true, false]));
         var sources = rates.Select(r => r.Source).Distinct().ToList();
         context.Out.WriteLine();
         context.Out.WriteLine($"{rates.Count} models. Source{(sources.Count > 1 ? "s" : "")}: {string.Join("; ", sources)}");
         return 0;
     }
+}
 
-    private static int Gpus(CliArgs args, CliContext context)
+public sealed class JsonFlag
+{
+    public bool Json { get; set; }
+}
+
+public sealed class RatesGpusCommand : CliCommand<JsonFlag>
+{
+    public override string Name => "gpus";
+    public override string Summary => "GPU specs and rent, $ per GPU-hour";
+    public override string Usage => $"{EntryPoint.Command} rates gpus [--json]";
+
+    public RatesGpusCommand() => Flag(s => s.Json, "--json", "the catalog as JSON");
+
+    protected override int Execute(JsonFlag s, CliContext context)
     {
-        bool json = args.Flag("--json");
-        args.EnsureAllUsed();
-        ExpectPositionals(args, 1);
         var catalog = HardwareCatalog.BuiltIn();
-        if (json)
+        if (s.Json)
         {
             context.Out.WriteLine(JsonSerializer.Serialize(catalog.Gpus, ResultJson.Options));
             return 0;
@@ -109,11 +125,16 @@ public sealed class RatesCommand : ICliCommand
         context.Out.WriteLine($"Source: {string.Join("; ", catalog.Gpus.SelectMany(g => g.Prices.Select(p => p.Source)).Distinct())}");
         return 0;
     }
+}
 
-    private static int ListWorkloads(CliArgs args, CliContext context)
+public sealed class RatesWorkloadsCommand : CliCommand<NoSettings>
+{
+    public override string Name => "workloads";
+    public override string Summary => "the named workload profiles";
+    public override string Usage => $"{EntryPoint.Command} rates workloads";
+
+    protected override int Execute(NoSettings s, CliContext context)
     {
-        args.EnsureAllUsed();
-        ExpectPositionals(args, 1);
         var rows = Workloads.All.Select(w =>
         {
             var s = w.ToSpec();
@@ -122,18 +143,39 @@ public sealed class RatesCommand : ICliCommand
         context.Out.Write(CostMarkdown.Table(["--workload", "input", "cached prefix", "output", "reasoning", "what"], rows, [false, true, true, true, true, false]));
         return 0;
     }
+}
 
-    private static int Import(CliArgs args, CliContext context)
+public sealed class RatesImportSettings
+{
+    public string Format { get; set; } = "litellm";
+    public string File { get; set; } = "";
+    public string Out { get; set; } = "rates-litellm.json";
+    public string? Seen { get; set; }
+}
+
+public sealed class RatesImportCommand : CliCommand<RatesImportSettings>
+{
+    public override string Name => "import";
+    public override string Summary => "convert LiteLLM's price file (per token) to this tool's rate cards (per million tokens)";
+    public override string Usage => $"{EntryPoint.Command} rates import litellm <model_prices_and_context_window.json> [--out FILE] [--seen YYYY-MM-DD]";
+    public override string Description => "Reports what it skipped and why. Use the file it writes with --rates FILE.";
+
+    public RatesImportCommand()
     {
-        var outPath = args.String("--out") ?? "rates-litellm.json";
-        var seen = args.String("--seen");
-        args.EnsureAllUsed();
-        if (args.Positionals.Count < 3 || args.Positionals[1] != "litellm")
-            throw CliArgs.Usage("usage: ./run.sh rates import litellm <model_prices_and_context_window.json> [--out FILE]");
-        ExpectPositionals(args, 3);
-        var file = args.Positionals[2];
+        Argument(s => s.Format, "format", "the source format", choices: ["litellm"]);
+        Argument(s => s.File, "file", "LiteLLM's model_prices_and_context_window.json");
+        Option(s => s.Out, "--out", "FILE", "where the rate cards go");
+        Option(s => s.Seen, "--seen", "DATE", "the date the prices were seen (YYYY-MM-DD)", defaultText: "the file's modification date");
+    }
+
+    protected override int Execute(RatesImportSettings s, CliContext context)
+    {
+        if (s.Format != "litellm") throw ValueParsers.Usage($"rates import reads litellm files only (got '{s.Format}'); usage: {Usage}");
+        var file = s.File;
+        var outPath = s.Out;
+        var seen = s.Seen;
         if (seen is not null && !DateOnly.TryParseExact(seen, "yyyy-MM-dd", out _))
-            throw CliArgs.Usage($"--seen '{seen}' is not a date; write YYYY-MM-DD");
+            throw ValueParsers.Usage($"--seen '{seen}' is not a date; write YYYY-MM-DD");
         if (!File.Exists(file))
             throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"LiteLLM price file '{file}' does not exist; download model_prices_and_context_window.json from the LiteLLM repository");
         seen ??= File.GetLastWriteTimeUtc(file).ToString("yyyy-MM-dd");
@@ -165,11 +207,5 @@ public sealed class RatesCommand : ICliCommand
     {
         int paren = message.IndexOf(" (", StringComparison.Ordinal);
         return paren > 0 && !message.StartsWith("no per-token", StringComparison.Ordinal) ? message[..paren] : message;
-    }
-
-    private static void ExpectPositionals(CliArgs args, int count)
-    {
-        if (args.Positionals.Count > count)
-            throw CliArgs.Usage($"unexpected argument '{args.Positionals[count]}'; see ./run.sh rates --help");
     }
 }

@@ -1,43 +1,51 @@
+using InferenceEconomics.Cli.Framework;
 using InferenceEconomics.Economics;
 using InferenceEconomics.Reporting;
 using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Cli.Commands;
 
-/// <summary>report: re-renders every report format of a finished run from its result.json.</summary>
-public sealed class ReportCommand : ICliCommand
+public sealed class ReportCommandSettings : ICostSettings
 {
-    public string Name => "report";
-    public string Summary => "re-render a run's reports (Markdown, CSV, HTML, charts)";
-    public string Help => """
-        Usage: ./run.sh report <run folder | result.json> [--only markdown,csv,charts,html] [cost options]
-          Writes report.md, scenarios.csv, report.html and charts/*.png|svg beside result.json.
-          --only    a comma list of exporters to run (default: all)
-          With a machine price (--gpu, --price-per-hour or --capex) the reports get the cost section
-          and the cost charts (cost per million tokens vs APIs, monthly cost vs volume).
+    public string Run { get; set; } = "";
+    public IReadOnlyList<string>? Only { get; set; }
+    public CostRequest Cost { get; set; } = new() { Machine = new() };
+    public WorkloadFlags Workload { get; set; } = new();
+}
 
-        """ + CostOptions.HelpText;
-    public IReadOnlyList<string> Examples => ["./run.sh report results/<run>", "./run.sh report results/<run> --gpu h100-sxm --requests-per-day 20000"];
+/// <summary>report: re-renders every report format of a finished run from its result.json.</summary>
+public sealed class ReportCommand : CliCommand<ReportCommandSettings>
+{
+    public override string Name => "report";
+    public override string Summary => "re-render a run's reports (Markdown, CSV, HTML, charts)";
+    public override string Usage => $"{EntryPoint.Command} report <run> [--only ...] [cost options]";
+    public override string Description =>
+        "Writes report.md, scenarios.csv, report.html and charts/*.png|svg beside result.json. With a machine price\n" +
+        "(--gpu, --price-per-hour or --capex) the reports get the cost section and the cost charts.";
+    public override IReadOnlyList<string> Examples =>
+        [$"{EntryPoint.Command} report results/<run>", $"{EntryPoint.Command} report results/<run> --gpu h100-sxm --requests-per-day 20000"];
 
-    public int Run(CliArgs args, CliContext context)
+    public ReportCommand()
     {
-        var only = args.StringList("--only");
-        var costRequest = CostOptions.Parse(args);
-        args.EnsureAllUsed();
-        if (args.Positionals.Count != 1)
-            throw CliArgs.Usage($"report needs one run folder or result.json (got {args.Positionals.Count}); see ./run.sh report --help");
+        Argument(s => s.Run, "run", "a run folder, its result.json, or a run folder name under results/");
+        Option(s => s.Only, "--only", "LIST", "exporters to run", choices: Exporters.Default.Select(e => e.Name).ToList(), defaultText: "all");
+        CostOptions.Declare(this);
+    }
 
-        var arg = RunArgument.Resolve(args.Positionals[0], context);
+    protected override int Execute(ReportCommandSettings s, CliContext context)
+    {
+        var costRequest = CostOptions.Request(s, context.Given);
+        var arg = RunArgument.Resolve(s.Run, context);
         var result = ResultStore.Load(arg);
         var folder = Directory.Exists(arg) ? arg : Path.GetDirectoryName(Path.GetFullPath(arg))!;
 
         var exporters = Exporters.Default;
-        if (only is not null)
+        if (s.Only is { } only)
         {
             var names = exporters.Select(e => e.Name).ToList();
             foreach (var n in only)
                 if (!names.Contains(n))
-                    throw CliArgs.Usage($"unknown exporter '{n}'{Common.Suggest.DidYouMean(n, names)}; known: {string.Join(", ", names)}");
+                    throw ValueParsers.Usage($"unknown exporter '{n}'{Suggest.DidYouMean(n, names)}; known: {string.Join(", ", names)}");
             exporters = exporters.Where(e => only.Contains(e.Name)).ToList();
         }
 

@@ -1,120 +1,100 @@
+using InferenceEconomics.Cli.Framework;
 using InferenceEconomics.Economics;
 using InferenceEconomics.Engines;
 using InferenceEconomics.Measurement;
-using InferenceEconomics.Models;
 using InferenceEconomics.Reporting;
 using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Cli.Commands;
 
-/// <summary>The main job: measure a model over a scenario matrix, write result.json and the reports.</summary>
-public sealed class RunCommand : ICliCommand
+/// <summary>The settings of `run`: the run's own (recorded in result.json), its price, where it writes.</summary>
+public sealed class RunCommandSettings : ICostSettings
 {
-    public const string DefaultModel = "synthetic:tiny";
+    public RunSettings Run { get; set; } = new();
+    public CostRequest Cost { get; set; } = new() { Machine = new() };
+    public WorkloadFlags Workload { get; set; } = new();
+    /// <summary>Where run folders go; null: the project's results/.</summary>
+    public string? Results { get; set; }
+    public bool Quiet { get; set; }
+}
 
-    public string Name => "run";
-    public string Summary => "measure a model (default): prefill/decode throughput, latency, energy; writes result.json + reports";
-    public IReadOnlyList<string> Examples =>
+/// <summary>The main job: measure a model over a scenario matrix, write result.json and the reports.</summary>
+public sealed class RunCommand : CliCommand<RunCommandSettings>
+{
+    private const string Telemetry = "Telemetry (power, energy, utilization per phase; docs/telemetry.md)";
+
+    public override string Name => "run";
+    public override string Summary => "measure a model (default): prefill/decode throughput, latency, energy; writes result.json + reports";
+    public override string Usage => $"{EntryPoint.Command} [run] [options]";
+    public override string Description =>
+        "Writes results/<utc-time>_<host>_<model>/result.json, report.md, report.html, scenarios.csv and charts/ (schema: results/README.md).\n" +
+        "Every list option takes a comma list; the sweep is their cross product. A machine price adds the cost section to the reports.";
+    public override IReadOnlyList<string> Examples =>
     [
-        "./run.sh                                   # synthetic tiny model on CPU, full report",
-        "./run.sh --model phi --batch 1,8 --prompt-tokens 128,512 --gen-tokens 128",
-        "./run.sh --model synthetic:phi-3-mini --precision int4 --batch 1 --prompt-tokens 128 --gen-tokens 16",
-        "./run.sh --model ../shared/models/tiny-random-LlamaForCausalLM-fp16",
-        "./run.sh --price-per-hour 2.49 --workload chat --requests-per-day 50000",
+        $"{EntryPoint.Command}                                   # synthetic tiny model on CPU, full report",
+        $"{EntryPoint.Command} --model phi --batch 1,8 --prompt-tokens 128,512 --gen-tokens 128",
+        $"{EntryPoint.Command} --model synthetic:phi-3-mini --precision int4 --batch 1 --prompt-tokens 128 --gen-tokens 16",
+        $"{EntryPoint.Command} --model ../shared/models/tiny-random-LlamaForCausalLM-fp16",
+        $"{EntryPoint.Command} --price-per-hour 2.49 --workload chat --requests-per-day 50000",
     ];
 
-    public string Help => """
-        Usage: ./run.sh [run] [options]
-          --model M            folder with genai_config.json | alias from models/models.json (phi, ...) | synthetic:<preset>
-                               (default synthetic:tiny; presets: ./run.sh models list)
-          --precision P        fp32 | int4 | fp16 for synthetic models (default: fp32 on CPU, fp16 on CUDA, or the alias variant's)
-          --engine E           auto | genai | ort (default auto: GenAI on CPU, ORT on CUDA)
-          --device D           cpu | cuda | cuda:N (default cpu; cuda builds the GPU variant)
-          --batch LIST         batch sizes, e.g. 1,8 (default 1,8)
-          --prompt-tokens LIST prompt lengths P (default 128)
-          --gen-tokens LIST    generated tokens G per sequence, >= 2 (default 32)
-          --warmup N           warm-up repetitions per scenario, discarded (default 1)
-          --min-reps N         at least N measured repetitions (default 3)
-          --max-reps N         at most N measured repetitions (default 50)
-          --time-budget S      seconds of measured repetitions per scenario (default 10)
-          --ci-target PCT      stop when the 95% CI of the median is within ±PCT (default 2%)
-          --seed N             seed of the random prompt ids (default 42)
-          --threads N          ONNX Runtime intra-op threads (default: runtime's choice)
-          --results DIR        where run folders go (default results/)
-          --cuda-graph         capture the decode step in a CUDA graph (ort engine on --device cuda)
-          --quiet              no progress bar
-        Writes results/<utc-time>_<host>_<model>/result.json and report.md (schema: results/README.md).
-
-        Telemetry (power, energy, utilization per phase; docs/telemetry.md):
-        """ + "\n" + TelemetryCliOptions.Help.TrimEnd() + "\n\n" + """
-        Pricing the run (adds the cost section to the report; same options as ./run.sh cost):
-        """ + "\n" + CostOptions.HelpText;
-
-    public int Run(CliArgs args, CliContext ctx)
+    public RunCommand()
     {
-        var device = args.String("--device", "cpu");
-        var precision = args.String("--precision") is { } p ? ModelResolver.ParsePrecision(p) : (WeightPrecision?)null;
-        int seed = args.Int("--seed", 0) ?? 42;
-        var plan = new RunPlan
-        {
-            ModelSpec = args.String("--model", DefaultModel),
-            // --seed drives the prompt ids; synthetic weights keep the builder's default seed so that
-            // runs and "models synth" share one cache entry per shape and precision.
-            ModelRequest = new ModelRequest { Device = device, Precision = precision },
-            Engine = new EngineOptions
-            {
-                Engine = args.String("--engine", "auto"),
-                Device = device,
-                IntraOpThreads = args.Int("--threads", 1, 1024),
-                CudaGraph = args.Flag("--cuda-graph"),
-            },
-            BatchSizes = args.IntList("--batch", 1, 4096) ?? [1, 8],
-            PromptTokens = args.IntList("--prompt-tokens", 1) ?? [128],
-            GenTokens = args.IntList("--gen-tokens", 2) ?? [32],
-            Measurement = new MeasurementSettings
-            {
-                WarmupRepetitions = args.Int("--warmup", 0, 1000) ?? 1,
-                MinRepetitions = args.Int("--min-reps", 1, 100000) ?? 3,
-                MaxRepetitions = args.Int("--max-reps", 1, 100000) ?? 50,
-                TimeBudgetSeconds = args.Double("--time-budget", 0, 86400) ?? 10,
-                CiTarget = args.Double("--ci-target", 0, 1, minExclusive: true) ?? 0.02,
-                Seed = seed,
-            },
-            ResultsDir = args.String("--results") ?? ctx.Paths.ResultsDir,
-            Telemetry = TelemetryCliOptions.Read(args),
-        };
-        bool quiet = args.Flag("--quiet");
+        Option(s => s.Run.ModelSpec, "--model", "M", "a folder with genai_config.json, an alias from models/models.json (phi, ...), or synthetic:<preset>");
+        Option(s => s.Run.Precision, "--precision", "P", "weights of a synthetic model", defaultText: "fp32 on CPU, fp16 on CUDA, or the alias variant's");
+        Option(s => s.Run.EngineRequested, "--engine", "E", "engine (auto: GenAI on CPU, ORT on CUDA)");
+        Option(s => s.Run.Device, "--device", "D", "cpu, cuda or cuda:N (the entry script builds the GPU variant for cuda)");
+        Option(s => s.Run.BatchSizes, "--batch", "LIST", "batch sizes B");
+        Option(s => s.Run.PromptTokens, "--prompt-tokens", "LIST", "prompt lengths P");
+        Option(s => s.Run.GenTokens, "--gen-tokens", "LIST", "generated tokens G per sequence, at least 2");
+        Option(s => s.Run.WarmupRepetitions, "--warmup", "N", "warm-up repetitions per scenario, discarded");
+        Option(s => s.Run.MinRepetitions, "--min-reps", "N", "at least N measured repetitions");
+        Option(s => s.Run.MaxRepetitions, "--max-reps", "N", "at most N measured repetitions");
+        Option(s => s.Run.TimeBudgetSeconds, "--time-budget", "S", "seconds of measured repetitions per scenario");
+        Option(s => s.Run.CiTarget, "--ci-target", "PCT", "stop when the 95% CI of the median of prefill and decode t/s is within ±PCT",
+            show: v => ValueParsers.Show(v * 100) + "%");
+        Option(s => s.Run.Seed, "--seed", "N", "seed of the random prompt token ids");
+        Option(s => s.Run.IntraOpThreads, "--threads", "N", "ONNX Runtime intra-op threads",
+            defaultText: $"half the logical cores, 1..16 ({EngineOptions.DefaultIntraOpThreads} here)");
+        Flag(s => s.Run.CudaGraph, "--cuda-graph", "capture the decode step in a CUDA graph (ort engine on CUDA)");
+        Option(s => s.Run.MaxScenarios, "--max-scenarios", "N", "the largest sweep accepted (a guard against a typo in a list)");
+        Option(s => s.Results, "--results", "DIR", "where run folders go", defaultText: "results/ in the project");
+        Flag(s => s.Quiet, "--quiet", "no progress display");
+        Option(s => s.Run.TelemetrySampleMs, "--sample-ms", "N", "telemetry sampling period in ms (10 for short phases)", group: Telemetry);
+        Option(s => s.Run.IdleBaselineSeconds, "--idle-seconds", "S", "idle power baseline before the sweep, seconds", group: Telemetry);
+        FlagSets(s => s.Run.IdleBaselineSeconds, "--no-idle", "skip the idle baseline (energy is then gross only)", 0.0, group: Telemetry);
+        Flag(s => s.Run.Telemetry, "--no-telemetry", "no power or utilization sampling at all", value: false, group: Telemetry);
+        CostOptions.Declare(this);
+    }
+
+    protected override int Execute(RunCommandSettings s, CliContext ctx)
+    {
+        var settings = s.Run;
+        RunSettingsValidator.Validate(settings);
         // A price turns the run into a cost report too; names are checked now, not after the sweep.
-        var cost = CostOptions.Parse(args);
+        var cost = CostOptions.Request(s, ctx.Given);
         if (cost is not null) CostAnalyzer.Preflight(cost);
-        args.EnsureAllUsed(maxPositionals: 0);
-        if (plan.Measurement.MaxRepetitions < plan.Measurement.MinRepetitions)
-            throw CliArgs.Usage($"--max-reps {plan.Measurement.MaxRepetitions} is below --min-reps {plan.Measurement.MinRepetitions}");
-        EngineFactory.Preflight(plan.Engine); // --engine/--device (and CUDA libraries) before any work
+        EngineFactory.Preflight(EngineOptions.From(settings)); // engine, device and CUDA libraries before any work
         if (cost?.ScenarioId is { } wanted)
         {
-            var ids = Scenario.Matrix(plan.BatchSizes, plan.PromptTokens, plan.GenTokens).Select(s => s.Id).ToList();
+            var ids = Scenario.Matrix(settings.BatchSizes, settings.PromptTokens, settings.GenTokens).Select(x => x.Id).ToList();
             if (!ids.Contains(wanted, StringComparer.OrdinalIgnoreCase))
                 throw new InferenceEconomicsException(ErrorKind.UnknownName,
-                    $"--scenario {wanted} is not in this sweep{Common.Suggest.DidYouMean(wanted, ids)}; its scenarios: {string.Join(", ", ids)}");
+                    $"--scenario {wanted} is not in this sweep{Suggest.DidYouMean(wanted, ids)}; its scenarios: {string.Join(", ", ids)}");
         }
 
-        var bar = new ProgressBar(ctx.Error, ctx.Interactive);
-        RunOrchestrator.Outcome outcome;
-        try
-        {
-            outcome = new RunOrchestrator(ctx.Paths, new EngineFactory()).Execute(plan, quiet ? null : bar, ctx.Cancellation);
-        }
-        finally { bar.Finish(); }
+        var plan = new RunPlan { Settings = settings, ResultsDir = s.Results ?? ctx.Paths.ResultsDir };
+        var outcome = ConsoleProgress.Run(ctx, s.Quiet, progress =>
+            new RunOrchestrator(ctx.Paths, new EngineFactory()).Execute(plan, progress, ctx.Cancellation));
 
         var r = outcome.Result;
         CostComparison? comparison = null;
         InferenceEconomicsException? costError = null;
         try { comparison = cost is not null && outcome.AnyScenarioRan ? CostAnalyzer.Analyze(r, cost) : null; }
         catch (InferenceEconomicsException e) { costError = e; } // the measurement stands: write its reports, then say why it is unpriced
-        var reports = RunOrchestrator.WriteReports(new ReportContext(r, outcome.Folder) { Cost = comparison });
-        foreach (var l in r.Labels) ctx.Out.WriteLine($"NOTE: {l}");
-        ctx.Out.Write(RunSummaryTable.Build(r));
+        var reports = Exporters.WriteAll(new ReportContext(r, outcome.Folder) { Cost = comparison });
+        foreach (var line in NoteText.Console(Notes.OfRun(r))) ctx.Out.WriteLine(line);
+        ctx.Out.Write(SummaryTable.Markdown(r));
         ctx.Out.WriteLine();
         ctx.Out.WriteLine($"result: {Path.Combine(outcome.Folder, ResultStore.ResultFileName)}");
         if (comparison is not null)
@@ -128,15 +108,15 @@ public sealed class RunCommand : ICliCommand
         ctx.Out.WriteLine($"reports: {string.Join(", ", listed)}");
 
         if (costError is not null)
-            throw new InferenceEconomicsException(costError.Kind, $"{costError.Message} (the run itself is saved with its reports in {outcome.Folder}; price it again with ./run.sh cost)", costError);
+            throw new InferenceEconomicsException(costError.Kind, $"{costError.Message} (the run itself is saved with its reports in {outcome.Folder}; price it again with {EntryPoint.Command} cost)", costError);
         if (outcome.Interrupted)
         {
-            ctx.Error.WriteLine($"interrupted: {r.Scenarios.Count(s => s.Status == "ok")} finished scenario(s) saved in {outcome.Folder}");
-            return (int)ErrorKind.Interrupted;
+            ctx.Error.WriteLine($"interrupted: {r.Scenarios.Count(x => x.Status == ScenarioStatus.Ok)} finished scenario(s) saved with their reports in {outcome.Folder}");
+            return ctx.InterruptExitCode();
         }
         if (!outcome.AnyScenarioRan)
         {
-            var reasons = r.Scenarios.Select(s => s.FailureReason).Distinct().Take(2);
+            var reasons = r.Scenarios.Select(x => x.FailureReason).Distinct().Take(2);
             throw new InferenceEconomicsException(ErrorKind.NoScenarioRan,
                 $"no scenario could run ({string.Join("; ", reasons)}); choose smaller --prompt-tokens/--gen-tokens/--batch (result kept in {outcome.Folder})");
         }

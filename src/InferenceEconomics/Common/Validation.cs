@@ -41,9 +41,13 @@ public sealed class Validator
         if (!double.IsFinite(v)) return Add(field, v, "is not a finite number", hint, kind);
         bool low = minExclusive ? v <= min : v < min;
         if (low || v > max)
-            Add(field, v, double.IsPositiveInfinity(max) || max == double.MaxValue
-                ? $"must be {(minExclusive ? "above" : "at least")} {Text(min)}"
-                : $"must be {(minExclusive ? "above" : "from")} {Text(min)} to {Text(max)}", hint, kind);
+            Add(field, v, (double.IsPositiveInfinity(max) || max == double.MaxValue, minExclusive) switch
+            {
+                (true, true) => $"must be above {Text(min)}",
+                (true, false) => $"must be at least {Text(min)}",
+                (false, true) => $"must be above {Text(min)} and at most {Text(max)}",
+                _ => $"must be from {Text(min)} to {Text(max)}",
+            }, hint, kind);
         return this;
     }
 

@@ -1,3 +1,4 @@
+using InferenceEconomics.Metrics;
 using System.Globalization;
 using InferenceEconomics.Results;
 
@@ -46,8 +47,7 @@ public static class CostAnalyzer
         ValidateWorkload(workload);
 
         var scenario = ChooseScenario(run, workload, request.ScenarioId, labels);
-        var summary = scenario.Summary!;
-        double prefill = summary.PrefillSeconds.Median, e2e = summary.E2eSeconds.Median;
+        double prefill = scenario.Median(MetricCatalog.PrefillTime), e2e = scenario.Median(MetricCatalog.E2e);
         if (!(prefill > 0) || !(e2e > prefill))
             throw new InferenceEconomicsException(ErrorKind.ResultInvalid,
                 $"scenario {scenario.Id} has impossible times (prefill {prefill} s, e2e {e2e} s); rerun the measurement");
@@ -98,7 +98,7 @@ public static class CostAnalyzer
         double? energyOutPerM = null, energyInPerM = null;
         if (kwh is { } price)
         {
-            var (inJ, outJ) = JoulesPerToken(energy, pricing, scenario, prefill, e2e, summary.TtftSeconds.Median);
+            var (inJ, outJ) = JoulesPerToken(energy, pricing, scenario, prefill, e2e, scenario.Median(MetricCatalog.Ttft));
             if (outJ is { } oj) energyOutPerM = SelfHostedFormulas.EnergyCostPerToken(oj, pue, price) * 1e6;
             if (inJ is { } ij) energyInPerM = SelfHostedFormulas.EnergyCostPerToken(ij, pue, price) * 1e6;
         }
@@ -154,14 +154,14 @@ public static class CostAnalyzer
     /// <summary>The requested scenario, else the finished one closest to the workload in P and G (log distance), highest capacity on ties.</summary>
     internal static ScenarioResult ChooseScenario(RunResult run, WorkloadSpec w, string? id, List<string> labels)
     {
-        var usable = run.Scenarios.Where(s => s.Status == "ok" && s.Summary is not null && s.BatchSize > 0 && s.PromptTokens > 0 && s.GenTokens > 0).ToList();
+        var usable = run.Scenarios.Where(s => s.Status == ScenarioStatus.Ok && s.Summary is not null && s.BatchSize > 0 && s.PromptTokens > 0 && s.GenTokens > 0).ToList();
         if (id is not null)
         {
             var s = run.Scenarios.FirstOrDefault(x => x.Id.Equals(id, StringComparison.OrdinalIgnoreCase))
                 ?? throw new InferenceEconomicsException(ErrorKind.UnknownName,
                     $"no scenario '{id}' in run {run.RunId}{Common.Suggest.DidYouMean(id, run.Scenarios.Select(x => x.Id))}; scenarios: {string.Join(", ", run.Scenarios.Select(x => x.Id))}");
             if (!usable.Contains(s))
-                throw new InferenceEconomicsException(ErrorKind.ResultInvalid, $"scenario {s.Id} did not finish ({s.Status}{(s.FailureReason is { } f ? $": {f}" : "")}); choose another with --scenario");
+                throw new InferenceEconomicsException(ErrorKind.ResultInvalid, $"scenario {s.Id} did not finish ({Words.Of(s.Status)}{(s.FailureReason is { } f ? $": {f}" : "")}); choose another with --scenario");
             NoteMismatch(s, w, labels);
             return s;
         }
@@ -171,7 +171,7 @@ public static class CostAnalyzer
             Math.Abs(Math.Log((double)s.PromptTokens / w.InputTokens)) + Math.Abs(Math.Log((double)s.GenTokens / w.GeneratedTokens));
         var best = usable
             .OrderBy(s => Math.Round(Distance(s), 9))
-            .ThenByDescending(s => s.BatchSize / s.Summary!.E2eSeconds.Median)
+            .ThenByDescending(s => s.BatchSize / s.Median(MetricCatalog.E2e))
             .First();
         if (usable.Count > 1)
             labels.Add($"scenario {best.Id}: closest measured P and G to the workload, highest capacity among equals (choose with --scenario)");
@@ -200,14 +200,14 @@ public static class CostAnalyzer
     /// </summary>
     internal static double WorkloadBatchSeconds(ScenarioResult s, WorkloadSpec w, int contextLength, List<string> labels)
     {
-        var x = s.Summary!;
-        if (!Mismatched(s, w)) return x.E2eSeconds.Median;
+        double xPrefill = s.Median(MetricCatalog.PrefillTime), xTtft = s.Median(MetricCatalog.Ttft), xTpot = s.Median(MetricCatalog.Tpot);
+        if (!Mismatched(s, w)) return s.Median(MetricCatalog.E2e);
         double prefillScale = (double)w.InputTokens / s.PromptTokens;
-        double seconds = x.PrefillSeconds.Median * prefillScale
-                         + Math.Max(0, x.TtftSeconds.Median - x.PrefillSeconds.Median)
-                         + x.TpotSeconds.Median * Math.Max(0, w.GeneratedTokens - 1);
-        labels.Add($"capacity estimated: {seconds:G3} s per batch of {s.BatchSize} requests = prefill {x.PrefillSeconds.Median:G3} s x {prefillScale:G3} " +
-                   $"+ first-token selection + {Math.Max(0, w.GeneratedTokens - 1):N0} decode steps at the measured TPOT {x.TpotSeconds.Median * 1e3:G3} ms (attention growth with context not modelled)");
+        double seconds = xPrefill * prefillScale
+                         + Math.Max(0, xTtft - xPrefill)
+                         + xTpot * Math.Max(0, w.GeneratedTokens - 1);
+        labels.Add($"capacity estimated: {seconds:G3} s per batch of {s.BatchSize} requests = prefill {xPrefill:G3} s x {prefillScale:G3} " +
+                   $"+ first-token selection + {Math.Max(0, w.GeneratedTokens - 1):N0} decode steps at the measured TPOT {xTpot * 1e3:G3} ms (attention growth with context not modelled)");
         if (w.InputTokens + w.GeneratedTokens > contextLength)
             labels.Add($"the workload's {w.InputTokens + w.GeneratedTokens:N0} tokens per request exceed this model's context length {contextLength:N0}: the estimate is for a model that could hold them");
         return seconds;
@@ -216,7 +216,7 @@ public static class CostAnalyzer
     /// <summary>Pricing a run as hardware it did not run on is allowed (what-if), but never silently.</summary>
     private static void NoteHardwareMismatch(RunResult run, GpuSpec gpu, List<string> labels)
     {
-        bool onGpu = run.Engine.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) || run.Engine.Device.StartsWith("gpu", StringComparison.OrdinalIgnoreCase);
+        bool onGpu = run.Engine.Device.IsCuda;
         if (!onGpu)
         {
             labels.Add($"measured on {run.Engine.Device} but priced as {gpu.Name}: the capacity is this run's, not the GPU's");

@@ -8,20 +8,20 @@ public sealed record MeasuredEnergy(double AverageWatts, IReadOnlyList<string> S
     /// <summary>Null when the scenario has no prefill/decode energy (telemetry off or no power source).</summary>
     public static MeasuredEnergy? From(ScenarioResult s)
     {
-        var phases = s.Telemetry?.Phases.Where(p => p.Phase is "prefill" or "decode" && p.Seconds > 0 && p.GrossJoules >= 0).ToList();
+        var phases = s.Telemetry?.Phases.Where(p => p.Phase is Phase.Prefill or Phase.Decode && p.Seconds > 0 && p.GrossJoules >= 0).ToList();
         if (phases is null || phases.Count == 0) return null;
         var bySource = phases.GroupBy(p => p.Source).ToList();
         // Average power of each source over its busy windows (energy / time), summed across sources.
         double watts = bySource.Sum(g => g.Sum(p => p.GrossJoules) / g.Sum(p => p.Seconds));
         int reps = Math.Max(1, s.Repetitions.Count);
-        double? PerToken(string phase, double tokensPerRep)
+        double? PerToken(Phase phase, double tokensPerRep)
         {
             var ps = phases.Where(p => p.Phase == phase).ToList();
             if (ps.Count == 0 || tokensPerRep <= 0) return null;
             return ps.Sum(p => p.JoulesPerToken ?? p.GrossJoules / (tokensPerRep * reps));
         }
         return new MeasuredEnergy(watts, bySource.Select(g => g.Key).ToList(),
-            PerToken("prefill", (double)s.BatchSize * s.PromptTokens),
-            PerToken("decode", (double)s.BatchSize * (s.GenTokens - 1)));
+            PerToken(Phase.Prefill, (double)s.BatchSize * s.PromptTokens),
+            PerToken(Phase.Decode, (double)s.BatchSize * (s.GenTokens - 1)));
     }
 }

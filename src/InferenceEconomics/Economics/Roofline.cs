@@ -1,3 +1,4 @@
+using InferenceEconomics.Metrics;
 using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Economics;
@@ -27,14 +28,14 @@ public static class Roofline
     public static RooflineLimits Limits(RunResult run, HardwareCatalog catalog)
     {
         var device = run.Engine.Device;
-        if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))
+        if (device.IsCuda)
         {
-            int index = device.Contains(':') && int.TryParse(device[(device.IndexOf(':') + 1)..], out var i) ? i : 0;
+            int index = device.Ordinal;
             var gpuName = index < run.Environment.Gpus.Count ? run.Environment.Gpus[index].Name : null;
             var spec = gpuName is null ? null : catalog.MatchDeviceName(gpuName);
             if (spec is null)
                 return new RooflineLimits(null, gpuName is null ? "GPU not identified (no NVML)" : $"'{gpuName}' not in the hardware catalog", null, "unknown");
-            bool fp16 = run.Model.IoDType is "float16" or "fp16";
+            bool fp16 = run.Model.IoDType == IoDType.Float16;
             return new RooflineLimits(
                 spec.MemoryBandwidthGbPerS * 1e9, $"{spec.Name} catalog bandwidth ({spec.SpecSource})",
                 fp16 ? spec.PeakDenseFp16Tflops * 1e12 : null,
@@ -47,7 +48,7 @@ public static class Roofline
 
     public static ScenarioRoofline? For(ModelInfo m, ScenarioResult s, RooflineLimits limits)
     {
-        if (s.Status != "ok" || s.Summary is null || m.WeightBytes is null) return null;
+        if (s.Status != ScenarioStatus.Ok || m.WeightBytes is null) return null;
         int b = s.BatchSize, p = s.PromptTokens, g = s.GenTokens;
         double bytes = DecodeBytesPerStep(m, b, p, g);
         double decodeFlops = DecodeFlopsPerStep(m, b, p, g);
@@ -56,8 +57,8 @@ public static class Roofline
                                   limits.PeakFlops is double pk ? decodeFlops / pk : null);
         double? prefillBound = limits.PeakFlops is double peak ? prefillFlops / peak : null;
         return new ScenarioRoofline(bytes, decodeFlops, decodeBound,
-            decodeBound / s.Summary.TpotSeconds.Median, prefillFlops, prefillBound,
-            prefillBound / s.Summary.PrefillSeconds.Median);
+            decodeBound / s.Median(MetricCatalog.Tpot), prefillFlops, prefillBound,
+            prefillBound / s.Median(MetricCatalog.PrefillTime));
     }
 
     /// <summary>Bytes one decode step must read: weights less the embedding table and rotary caches, plus the KV cache at P + G/2.</summary>
@@ -85,11 +86,11 @@ public static class Roofline
         if (m.ParameterCount is long pc) return pc - (double)m.VocabSize * m.HiddenSize;
         // Unknown intermediate size: attention projections and lm_head only would undercount, so use the
         // weight bytes at the precision's bytes per parameter (int4: half a byte plus a scale per 32).
-        double perParam = m.Precision switch { "int4" => 0.5 + IoBytes(m) / 32.0, "fp16" => 2, _ => 4 };
+        double perParam = m.Precision switch { WeightPrecision.Int4 => 0.5 + IoBytes(m) / 32.0, WeightPrecision.Fp16 => 2, _ => 4 };
         return Math.Max(0, (m.WeightBytes ?? 0) - (double)m.VocabSize * m.HiddenSize * IoBytes(m)) / perParam;
     }
 
-    private static int IoBytes(ModelInfo m) => m.IoDType is "float16" or "fp16" ? 2 : 4;
+    private static int IoBytes(ModelInfo m) => m.IoDType == IoDType.Float16 ? 2 : 4;
 
     private static double? Max(double? a, double? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 }

@@ -1,9 +1,8 @@
 using InferenceEconomics.Engines;
-using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Measurement;
 
-/// <summary>The METRICS.md formulas for one repetition and their summaries over repetitions.</summary>
+/// <summary>Turns an engine's raw timestamps into the result's repetition sample (METRICS.md timing edges).</summary>
 public static class RepetitionMetrics
 {
     public static RepetitionSample ToSample(RepetitionTimestamps t, RunClock clock)
@@ -21,21 +20,4 @@ public static class RepetitionMetrics
             DecodeEndOffset = clock.Offset(prev),
         };
     }
-
-    public static double PrefillTps(RepetitionSample r, int b, int p) => b * (double)p / r.PrefillSeconds;
-    public static double DecodeTps(RepetitionSample r, int b, int g) => b * (double)(g - 1) / r.StepSeconds.Sum();
-    public static double OutputTps(RepetitionSample r, int b, int g) => b * (double)g / r.E2eSeconds;
-    public static double Tpot(RepetitionSample r, int g) => (r.E2eSeconds - r.TtftSeconds) / (g - 1);
-
-    public static ScenarioSummary Summarize(IReadOnlyList<RepetitionSample> reps, int b, int p, int g) => new()
-    {
-        PrefillTps = Statistics.Summarize(reps.Select(r => PrefillTps(r, b, p))),
-        DecodeTps = Statistics.Summarize(reps.Select(r => DecodeTps(r, b, g))),
-        OutputTps = Statistics.Summarize(reps.Select(r => OutputTps(r, b, g))),
-        TtftSeconds = Statistics.Summarize(reps.Select(r => r.TtftSeconds)),
-        TpotSeconds = Statistics.Summarize(reps.Select(r => Tpot(r, g))),
-        E2eSeconds = Statistics.Summarize(reps.Select(r => r.E2eSeconds)),
-        ItlSeconds = Statistics.Summarize(reps.SelectMany(r => r.StepSeconds)),
-        PrefillSeconds = Statistics.Summarize(reps.Select(r => r.PrefillSeconds)),
-    };
 }

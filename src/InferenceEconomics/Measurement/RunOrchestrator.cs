@@ -1,29 +1,35 @@
+using InferenceEconomics.Metrics;
 using System.Security.Cryptography;
 using InferenceEconomics.Common;
 using InferenceEconomics.Engines;
 using InferenceEconomics.Models;
-using InferenceEconomics.Reporting;
 using InferenceEconomics.Results;
 using InferenceEconomics.Telemetry;
 
 namespace InferenceEconomics.Measurement;
 
-/// <summary>Everything one run needs, decided by the CLI (or a test).</summary>
+/// <summary>Everything one run needs: its settings (recorded in result.json) and where it writes.</summary>
 public sealed record RunPlan
 {
-    public required string ModelSpec { get; init; }
-    public ModelRequest ModelRequest { get; init; } = new();
-    public EngineOptions Engine { get; init; } = new();
-    public required IReadOnlyList<int> BatchSizes { get; init; }
-    public required IReadOnlyList<int> PromptTokens { get; init; }
-    public required IReadOnlyList<int> GenTokens { get; init; }
-    public MeasurementSettings Measurement { get; init; } = new();
-    /// <summary>Power / utilization sampling (Telemetry/); Enabled = false for --no-telemetry.</summary>
-    public TelemetryOptions Telemetry { get; init; } = new();
-    /// <summary>Measure the CPU's streaming-read bandwidth for the roofline (about a second; CPU runs only).</summary>
-    public bool MeasureMemoryBandwidth { get; init; } = true;
+    public RunSettings Settings { get; init; } = new();
     /// <summary>Folder that receives the run folder (results/).</summary>
     public required string ResultsDir { get; init; }
+    /// <summary>Measure the CPU's streaming-read bandwidth for the roofline (about a second; CPU runs only).</summary>
+    public bool MeasureMemoryBandwidth { get; init; } = true;
+    /// <summary>Where the telemetry sources read (tests point them at fake trees); null: the real system paths.</summary>
+    public Func<TelemetryOptions, TelemetryOptions>? TelemetryOverrides { get; init; }
+
+    public EngineOptions Engine => EngineOptions.From(Settings);
+    public ModelRequest ModelRequest => new() { Device = Settings.Device, Precision = Settings.Precision };
+
+    public TelemetryOptions Telemetry
+    {
+        get
+        {
+            var t = new TelemetryOptions(Settings.TelemetrySampleMs, Settings.Telemetry, Settings.IdleBaselineSeconds);
+            return TelemetryOverrides?.Invoke(t) ?? t;
+        }
+    }
 }
 
 /// <summary>Coarse stages of a run, for the console.</summary>
@@ -38,7 +44,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
 {
     public sealed record Outcome(RunResult Result, string Folder, bool Interrupted)
     {
-        public bool AnyScenarioRan => Result.Scenarios.Any(s => s.Status == "ok");
+        public bool AnyScenarioRan => Result.Scenarios.Any(s => s.Status == ScenarioStatus.Ok);
     }
 
     public Outcome Execute(RunPlan plan, IProgress<RunProgress>? progress = null, CancellationToken ct = default)
@@ -47,7 +53,9 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         progress?.Report(new RunProgress("resolving model", null, null));
         var buildProgress = progress is null ? null : new SyncProgress<double>(f => progress.Report(new RunProgress("building synthetic model", f, null)));
         long t0 = RunClock.Now;
-        var model = new ModelResolver(paths).Resolve(plan.ModelSpec, plan.ModelRequest, buildProgress, ct);
+        var settings = plan.Settings;
+        RunSettingsValidator.Validate(settings);
+        var model = new ModelResolver(paths).Resolve(settings.ModelSpec, plan.ModelRequest, buildProgress, ct);
         double resolveSeconds = RunClock.Seconds(t0, RunClock.Now);
 
         CheckFitsInMemory(model, plan.Engine.Device, EnvironmentProbe.AvailableMemoryBytes());
@@ -56,12 +64,12 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         using var engine = engines.Create(model, plan.Engine);
         var timings = new RunTimings(resolveSeconds, model.GeneratedNow, RunClock.Seconds(t0, RunClock.Now), null);
 
-        var scenarios = Scenario.Matrix(plan.BatchSizes, plan.PromptTokens, plan.GenTokens);
+        var scenarios = Scenario.Matrix(settings.BatchSizes, settings.PromptTokens, settings.GenTokens);
         var clock = RunClock.StartNew();
         // One sampler thread on the run's clock; the measured loop never calls it.
         using var telemetry = TelemetryRecorder.Start(plan.Telemetry, clock);
         var environment = EnvironmentProbe.Collect(plan.Telemetry.Enabled ? telemetry.Gpus : null);
-        if (plan.MeasureMemoryBandwidth && !plan.Engine.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))
+        if (plan.MeasureMemoryBandwidth && !settings.Device.IsCuda)
         {
             // The CPU roofline's bandwidth, measured before the idle baseline so the baseline stays idle.
             progress?.Report(new RunProgress("measuring memory bandwidth", null, null));
@@ -69,36 +77,19 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             environment = environment with { MemoryBandwidthBytesPerSecond = bw.BytesPerSecond, MemoryBandwidthMethod = bw.Method };
         }
         var folder = ResultStore.CreateUniqueRunFolder(plan.ResultsDir, ResultStore.RunFolderName(started, environment.Host, model.DisplayName));
-        var config = new RunConfig
-        {
-            ModelSpec = plan.ModelSpec,
-            EngineRequested = plan.Engine.Engine,
-            Device = plan.Engine.Device,
-            BatchSizes = plan.BatchSizes,
-            PromptTokens = plan.PromptTokens,
-            GenTokens = plan.GenTokens,
-            WarmupRepetitions = plan.Measurement.WarmupRepetitions,
-            MinRepetitions = plan.Measurement.MinRepetitions,
-            MaxRepetitions = plan.Measurement.MaxRepetitions,
-            TimeBudgetSeconds = plan.Measurement.TimeBudgetSeconds,
-            CiTarget = plan.Measurement.CiTarget,
-            Seed = plan.Measurement.Seed,
-            IntraOpThreads = plan.Engine.IntraOpThreads,
-            TelemetrySampleMs = plan.Telemetry.Enabled ? plan.Telemetry.SampleMs : null,
-            IdleBaselineSeconds = plan.Telemetry.Enabled ? plan.Telemetry.IdleBaselineSeconds : null,
-        };
         var result = new RunResult
         {
             RunId = Path.GetFileName(folder),
             StartedUtc = started,
-            Status = "running",
+            Status = RunStatus.Running,
             Tool = new ToolInfo("InferenceEconomics", ToolVersion.Version, GitInfo.Commit(paths.Root)),
-            Config = config,
+            Config = settings,
             Environment = environment,
             Model = DescribeModel(model),
             Engine = engine.Info,
             Scenarios = [],
-            Labels = Labels(model),
+            Notes = Notes(model),
+            Labels = Notes(model).Select(n => n.Text).ToList(),
             Timings = timings,
         };
 
@@ -108,7 +99,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         telemetry.MeasureIdleBaseline(ct);
 
         var done = new List<ScenarioResult>();
-        var runner = new SweepRunner(engine, model.Config, plan.Measurement, clock);
+        var runner = new SweepRunner(engine, model.Config, settings, clock);
         long sweepStart = RunClock.Now;
         var sweepProgress = progress is null ? null : new SyncProgress<SweepProgress>(s => progress.Report(new RunProgress("measuring", null, s)));
         // Keep result.json current after each scenario: an interrupted sweep keeps every finished scenario.
@@ -118,7 +109,8 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             ResultStore.Save(result with { Scenarios = done.ToList(), Telemetry = telemetry.Current() }, folder);
         }, sweepProgress, ct);
 
-        var status = outcome.Interrupted ? "interrupted" : outcome.Scenarios.All(s => s.Status == "ok") ? "complete" : "partial";
+        var status = outcome.Interrupted ? RunStatus.Interrupted
+            : outcome.Scenarios.All(s => s.Status == ScenarioStatus.Ok) ? RunStatus.Complete : RunStatus.Partial;
         // Finished scenarios carry their telemetry; not-run ones come from the outcome as they are.
         var scenarioResults = outcome.Scenarios.Select(s => done.FirstOrDefault(d => d.Id == s.Id) ?? s).ToList();
         result = result with
@@ -134,26 +126,18 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
     /// A CPU model bigger than the memory available would be killed by the OS mid-load, with nothing
     /// recorded: refuse it up front, saying by how much it misses.
     /// </summary>
-    internal static void CheckFitsInMemory(ResolvedModel model, string device, long? availableBytes)
+    internal static void CheckFitsInMemory(ResolvedModel model, Device device, long? availableBytes)
     {
-        if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase)) return;
+        if (device.IsCuda) return;
         long weights = ModelFileBytes(model.Directory);
         if (availableBytes is long available && weights > available)
             throw new InferenceEconomicsException(ErrorKind.NoScenarioRan,
                 $"the model's weights ({weights / (double)(1L << 30):F1} GiB) exceed the memory available here ({available / (double)(1L << 30):F1} GiB): no scenario can run; choose a smaller model or --precision int4, or a machine with more memory");
     }
 
-    /// <summary>Writes every report format beside result.json.</summary>
-    public static IReadOnlyList<string> WriteReports(ReportContext context, IEnumerable<IReportExporter>? exporters = null) =>
-        (exporters ?? Exporters.Default).SelectMany(e => e.Export(context)).ToList();
-
-    public static IReadOnlyList<string> Labels(ResolvedModel model)
-    {
-        var labels = new List<string>();
-        if (model.Synthetic)
-            labels.Add($"synthetic weights, same shape as {model.SyntheticOf ?? model.DisplayName}: throughput is real, generated text is meaningless");
-        return labels;
-    }
+    /// <summary>The honesty notes of a run on this model.</summary>
+    public static IReadOnlyList<Note> Notes(ResolvedModel model) =>
+        model.Synthetic ? [Schema.Notes.SyntheticWeights(model.SyntheticOf ?? model.DisplayName)] : [];
 
     public static ModelInfo DescribeModel(ResolvedModel m)
     {
@@ -165,9 +149,9 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             Synthetic = m.Synthetic,
             SyntheticOf = m.SyntheticOf,
             ModelType = c.ModelType,
-            Precision = m.Precision.ToString().ToLowerInvariant(),
-            IoDType = m.Precision == WeightPrecision.Fp16 || c.Providers.Any(p => p.Contains("cuda", StringComparison.OrdinalIgnoreCase)) ? "float16" : "float32",
-            Attention = c.PositionIdsName is null ? "group_query" : "multi_head+position_ids",
+            Precision = m.Precision,
+            IoDType = m.Precision == WeightPrecision.Fp16 || c.Providers.Any(p => p.Contains("cuda", StringComparison.OrdinalIgnoreCase)) ? IoDType.Float16 : IoDType.Float32,
+            Attention = c.PositionIdsName is null ? AttentionKind.GroupQuery : AttentionKind.MultiHeadWithPositionIds,
             Layers = c.NumHiddenLayers,
             HiddenSize = c.HiddenSize,
             Heads = c.NumAttentionHeads,

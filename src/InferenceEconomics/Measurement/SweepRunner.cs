@@ -1,22 +1,10 @@
 using System.Diagnostics;
 using InferenceEconomics.Engines;
 using InferenceEconomics.Models;
+using InferenceEconomics.Metrics;
 using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Measurement;
-
-/// <summary>How long and how hard to measure each scenario.</summary>
-public sealed record MeasurementSettings
-{
-    public int WarmupRepetitions { get; init; } = 1;
-    public int MinRepetitions { get; init; } = 3;
-    public int MaxRepetitions { get; init; } = 50;
-    /// <summary>Time budget for the measured repetitions of one scenario (warm-up not counted).</summary>
-    public double TimeBudgetSeconds { get; init; } = 10;
-    /// <summary>Target relative half-width of the 95% CI of the median (prefill and decode tps).</summary>
-    public double CiTarget { get; init; } = 0.02;
-    public int Seed { get; init; } = 42;
-}
 
 /// <summary>Where a sweep is, for progress bars.</summary>
 public sealed record SweepProgress(int ScenarioIndex, int ScenarioCount, Scenario Scenario, string Phase, int Repetitions,
@@ -31,7 +19,7 @@ public sealed record SweepOutcome(IReadOnlyList<ScenarioResult> Scenarios, bool 
 /// and the sweep goes on; Ctrl-C keeps finished scenarios and the repetitions of the one in progress
 /// (status interrupted), and marks the rest not_run.
 /// </summary>
-public sealed class SweepRunner(IInferenceEngine engine, GenAiConfig config, MeasurementSettings settings, RunClock clock)
+public sealed class SweepRunner(IInferenceEngine engine, GenAiConfig config, RunSettings settings, RunClock clock)
 {
     public SweepOutcome Run(IReadOnlyList<Scenario> scenarios, Action<ScenarioResult>? onScenarioDone = null,
         IProgress<SweepProgress>? progress = null, CancellationToken ct = default)
@@ -42,7 +30,7 @@ public sealed class SweepRunner(IInferenceEngine engine, GenAiConfig config, Mea
             var r = RunScenario(scenarios[i], i, scenarios.Count, progress, ct);
             results.Add(r);
             onScenarioDone?.Invoke(r);
-            if (r.Status == InterruptedStatus || ct.IsCancellationRequested)
+            if (r.Status == ScenarioStatus.Interrupted || ct.IsCancellationRequested)
             {
                 results.AddRange(scenarios.Skip(i + 1).Select(s => NotRun(s, "interrupted before this scenario started")));
                 return new SweepOutcome(results, Interrupted: true);
@@ -68,50 +56,48 @@ public sealed class SweepRunner(IInferenceEngine engine, GenAiConfig config, Mea
                 catch (OperationCanceledException) { return Interrupted(s, reps); }
             }
             var sw = Stopwatch.StartNew();
-            string stop;
+            StopReason stop;
             while (true)
             {
                 if (ct.IsCancellationRequested) return Interrupted(s, reps);
                 try { reps.Add(RepetitionMetrics.ToSample(engine.Run(request, ct), clock)); }
                 catch (OperationCanceledException) { return Interrupted(s, reps); }
-                var decode = Statistics.Summarize(reps.Select(r => RepetitionMetrics.DecodeTps(r, s.BatchSize, s.GenTokens)));
-                var prefill = Statistics.Summarize(reps.Select(r => RepetitionMetrics.PrefillTps(r, s.BatchSize, s.PromptTokens)));
-                double halfWidth = Math.Max(decode.CiRelativeHalfWidth, prefill.CiRelativeHalfWidth);
-                progress?.Report(new SweepProgress(index, count, s, "measure", reps.Count, decode.Median, halfWidth, sw.Elapsed.TotalSeconds, settings.TimeBudgetSeconds));
+                // The stop rule: every stop-rule metric's median CI within the target (METRICS.md "Statistics").
+                var sofar = Result(s, ScenarioStatus.Ok, reps);
+                double halfWidth = MetricCatalog.All.Where(m => m.StopRule)
+                    .Max(m => m.SummaryOf(sofar)?.CiRelativeHalfWidth ?? double.PositiveInfinity);
+                progress?.Report(new SweepProgress(index, count, s, "measure", reps.Count, MetricCatalog.DecodeTps.Value(sofar, Stat.Median),
+                    double.IsFinite(halfWidth) ? halfWidth : null, sw.Elapsed.TotalSeconds, settings.TimeBudgetSeconds));
                 if (reps.Count < settings.MinRepetitions) continue;
-                if (halfWidth <= settings.CiTarget) { stop = "ci_reached"; break; }
-                if (reps.Count >= settings.MaxRepetitions) { stop = "max_repetitions"; break; }
-                if (sw.Elapsed.TotalSeconds >= settings.TimeBudgetSeconds) { stop = "time_budget"; break; }
+                if (halfWidth <= settings.CiTarget) { stop = StopReason.CiReached; break; }
+                if (reps.Count >= settings.MaxRepetitions) { stop = StopReason.MaxRepetitions; break; }
+                if (sw.Elapsed.TotalSeconds >= settings.TimeBudgetSeconds) { stop = StopReason.TimeBudget; break; }
             }
-            return new ScenarioResult
-            {
-                Id = s.Id, BatchSize = s.BatchSize, PromptTokens = s.PromptTokens, GenTokens = s.GenTokens,
-                Status = "ok", WarmupRepetitions = settings.WarmupRepetitions, StopReason = stop,
-                Repetitions = reps, Summary = RepetitionMetrics.Summarize(reps, s.BatchSize, s.PromptTokens, s.GenTokens),
-            };
+            var done = Result(s, ScenarioStatus.Ok, reps) with { WarmupRepetitions = settings.WarmupRepetitions, StopReason = stop };
+            return done with { Summary = MetricCatalog.Summarize(done) };
         }
         catch (ScenarioFailedException e) { return Failed(s, e.Message); }
         catch (OutOfMemoryException e) { return Failed(s, $"out of memory: {e.Message}"); }
     }
 
-    public const string InterruptedStatus = "interrupted";
+    private static ScenarioResult Result(Scenario s, ScenarioStatus status, IReadOnlyList<RepetitionSample> reps) => new()
+    {
+        Id = s.Id, BatchSize = s.BatchSize, PromptTokens = s.PromptTokens, GenTokens = s.GenTokens, Status = status, Repetitions = reps,
+    };
 
     /// <summary>Ctrl-C inside a scenario: the repetitions already measured are kept (nothing is lost), marked interrupted.</summary>
-    private ScenarioResult Interrupted(Scenario s, List<RepetitionSample> reps) => new()
+    private ScenarioResult Interrupted(Scenario s, List<RepetitionSample> reps)
     {
-        Id = s.Id, BatchSize = s.BatchSize, PromptTokens = s.PromptTokens, GenTokens = s.GenTokens, Status = InterruptedStatus,
-        FailureReason = $"interrupted after {reps.Count} measured repetition(s); they are kept but fewer than the sweep asked for",
-        WarmupRepetitions = settings.WarmupRepetitions, StopReason = "interrupted",
-        Repetitions = reps.ToList(), Summary = reps.Count > 0 ? RepetitionMetrics.Summarize(reps, s.BatchSize, s.PromptTokens, s.GenTokens) : null,
-    };
+        var r = Result(s, ScenarioStatus.Interrupted, reps.ToList()) with
+        {
+            FailureReason = $"interrupted after {reps.Count} measured repetition(s); they are kept but fewer than the sweep asked for",
+            WarmupRepetitions = settings.WarmupRepetitions, StopReason = StopReason.Interrupted,
+        };
+        return reps.Count > 0 ? r with { Summary = MetricCatalog.Summarize(r) } : r;
+    }
 
-    private static ScenarioResult Failed(Scenario s, string reason) => new()
-    {
-        Id = s.Id, BatchSize = s.BatchSize, PromptTokens = s.PromptTokens, GenTokens = s.GenTokens, Status = "failed", FailureReason = reason,
-    };
+    private static ScenarioResult Failed(Scenario s, string reason) => Result(s, ScenarioStatus.Failed, []) with { FailureReason = reason };
 
-    private static ScenarioResult NotRun(Scenario s, string reason) => new()
-    {
-        Id = s.Id, BatchSize = s.BatchSize, PromptTokens = s.PromptTokens, GenTokens = s.GenTokens, Status = "not_run", FailureReason = reason, StopReason = "interrupted",
-    };
+    private static ScenarioResult NotRun(Scenario s, string reason) =>
+        Result(s, ScenarioStatus.NotRun, []) with { FailureReason = reason, StopReason = StopReason.Interrupted };
 }

@@ -7,11 +7,11 @@ namespace InferenceEconomics.Models;
 /// <summary>What the user asked for besides the model name.</summary>
 public sealed record ModelRequest
 {
-    /// <summary>cpu | cuda[:N]: picks the alias variant and the synthetic default precision.</summary>
-    public string Device { get; init; } = "cpu";
+    /// <summary>Picks the alias variant and the synthetic default precision.</summary>
+    public Device Device { get; init; } = Device.Cpu;
     /// <summary>Weight precision for synthetic models; null = the device default (cpu fp32, cuda fp16) or the alias variant's.</summary>
     public WeightPrecision? Precision { get; init; }
-    public int Seed { get; init; } = 1234;
+    public int Seed { get; init; } = SyntheticSpec.DefaultSeed;
 }
 
 /// <summary>
@@ -27,7 +27,7 @@ public sealed class ModelResolver(ProjectPaths paths)
     {
         if (string.IsNullOrWhiteSpace(spec))
             throw new InferenceEconomicsException(ErrorKind.Usage, "--model is empty; give a folder, an alias or synthetic:<preset>");
-        bool cuda = request.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        bool cuda = request.Device.IsCuda;
         // A path to the config file itself means its folder.
         if (Path.GetFileName(spec) == GenAiConfig.FileName && File.Exists(spec)) spec = Path.GetDirectoryName(Path.GetFullPath(spec))!;
 

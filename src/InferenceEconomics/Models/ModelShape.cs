@@ -1,20 +1,5 @@
 namespace InferenceEconomics.Models;
 
-/// <summary>Numeric precision of the weights as the builder names it.</summary>
-public enum WeightPrecision { Fp32, Fp16, Int4 }
-
-/// <summary>Element type of activations, logits and the KV cache (the builder's "io dtype").</summary>
-public enum IoDType { Float32, Float16 }
-
-/// <summary>Attention form of a builder-format graph.</summary>
-public enum AttentionKind
-{
-    /// <summary>GroupQueryAttention with fused rotary; no position_ids input (builder since v0.11).</summary>
-    GroupQuery,
-    /// <summary>MultiHeadAttention + RotaryEmbedding + position_ids (older builder, shared tiny model).</summary>
-    MultiHeadWithPositionIds,
-}
-
 /// <summary>
 /// The architecture numbers of a decoder-only Llama-style model: everything that decides
 /// its cost per token. Weight values do not matter for throughput, so a shape is enough

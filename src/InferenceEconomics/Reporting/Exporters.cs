@@ -10,4 +10,8 @@ public static class Exporters
         new ChartExporter(),
         new HtmlExporter(),
     ];
+
+    /// <summary>Writes every report format (or the given ones) beside result.json; returns the files written.</summary>
+    public static IReadOnlyList<string> WriteAll(ReportContext context, IEnumerable<IReportExporter>? exporters = null) =>
+        (exporters ?? Default).SelectMany(e => e.Export(context)).ToList();
 }

@@ -1,3 +1,4 @@
+using InferenceEconomics.Metrics;
 using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Reporting;
@@ -14,7 +15,7 @@ public static class HonestyLabels
         var list = new List<string>(r.Labels);
         if (r.Model.Synthetic && !list.Any(l => l.Contains("synthetic", StringComparison.OrdinalIgnoreCase)))
             list.Add(r.Model.SyntheticOf is { } of ? $"synthetic weights (shape of {of})" : "synthetic weights");
-        if (r.Status != "complete") list.Add($"run {r.Status}: some scenarios did not finish");
+        if (r.Status != RunStatus.Complete) list.Add($"run {Words.Of(r.Status)}: some scenarios did not finish");
         return list;
     }
 

@@ -1,3 +1,4 @@
+using InferenceEconomics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -37,15 +38,10 @@ public sealed class HtmlExporter : IReportExporter
         sb.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         sb.Append($"<title>{E(Title(r))}</title>\n<style>{Css}</style>\n</head>\n<body>\n");
         sb.Append($"<h1>{E(Title(r))}</h1>\n");
-        sb.Append($"<p class=\"sub\">{E(r.Model.Precision)}, {E(r.Engine.Name)} {E(r.Engine.Version)} ({E(r.Engine.ExecutionProvider)}, {E(r.Engine.Device)}) · run {E(r.RunId)} · started {E(Utc(r.StartedUtc))} · status {E(r.Status)}</p>\n");
+        sb.Append($"<p class=\"sub\">{E(Words.Of(r.Model.Precision))}, {E(Words.Of(r.Engine.Name))} {E(r.Engine.Version)} ({E(r.Engine.ExecutionProvider)}, {E(r.Engine.Device.ToString())}) · run {E(r.RunId)} · started {E(Utc(r.StartedUtc))} · status {E(Words.Of(r.Status))}</p>\n");
 
-        var labels = HonestyLabels.ForRun(r).Concat(ctx.Cost is null ? [] : HonestyLabels.ForCost(ctx)).Distinct().ToList();
-        if (labels.Count > 0)
-        {
-            sb.Append("<div class=\"labels\" id=\"labels\"><ul>\n");
-            foreach (var l in labels) sb.Append($"<li>⚠ {E(l)}</li>\n");
-            sb.Append("</ul></div>\n");
-        }
+        var notes = Notes.OfRun(r).Concat(ctx.Cost is null ? [] : HonestyLabels.ForCost(ctx).Select(Notes.FromLabel));
+        sb.Append(NoteText.Html(notes));
 
         ScenarioTable(sb, r);
         ChartsSection(sb, charts, ctx);
@@ -60,26 +56,15 @@ public sealed class HtmlExporter : IReportExporter
     private static void ScenarioTable(StringBuilder sb, RunResult r)
     {
         sb.Append("<section><h2>Scenarios</h2>\n");
-        sb.Append("<p class=\"note\">Medians over measured repetitions; [CI] is the 95% confidence interval of the median. ITL pools every decode step of every repetition.</p>\n");
-        sb.Append("<table id=\"scenarios\">\n<thead><tr><th>scenario</th><th>B</th><th>P</th><th>G</th><th>status</th><th>n</th>"
-            + "<th>prefill tok/s</th><th>decode tok/s</th><th>output tok/s</th><th>TTFT p50 ms</th><th>ITL p50 ms</th><th>ITL p99 ms</th><th>TPOT ms</th><th>e2e s</th><th>decode J/tok</th></tr></thead>\n<tbody>\n");
-        foreach (var s in r.Scenarios)
+        sb.Append("<p class=\"note\">Medians over measured repetitions, ± the half-width of the 95% confidence interval of the median. ITL pools every decode step of every repetition.</p>\n");
+        var columns = SummaryTable.TableColumns(r);
+        sb.Append("<table id=\"scenarios\">\n<thead><tr>");
+        foreach (var c in columns) sb.Append($"<th>{E(c.Header!)}</th>");
+        sb.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in SummaryTable.Rows(r))
         {
-            var m = s.Summary;
-            sb.Append($"<tr class=\"{(s.Status == "ok" ? "ok" : "bad")}\"><td>{E(s.Id)}</td><td>{s.BatchSize}</td><td>{s.PromptTokens}</td><td>{s.GenTokens}</td>");
-            sb.Append($"<td>{E(s.Status)}{(s.FailureReason is { } why ? $": {E(why)}" : "")}</td><td>{s.Repetitions.Count}</td>");
-            if (m is null)
-            {
-                sb.Append("<td colspan=\"9\" class=\"na\">no summary</td></tr>\n");
-                continue;
-            }
-            sb.Append($"<td>{F(m.PrefillTps.Median, "0.0")} <small>[{F(m.PrefillTps.CiLow, "0.0")}–{F(m.PrefillTps.CiHigh, "0.0")}]</small></td>");
-            sb.Append($"<td>{F(m.DecodeTps.Median, "0.0")} <small>[{F(m.DecodeTps.CiLow, "0.0")}–{F(m.DecodeTps.CiHigh, "0.0")}]</small></td>");
-            sb.Append($"<td>{F(m.OutputTps.Median, "0.0")}</td><td>{F(m.TtftSeconds.Median * 1000, "0.00")}</td>");
-            sb.Append($"<td>{F(m.ItlSeconds.Median * 1000, "0.00")}</td><td>{F(m.ItlSeconds.P99 * 1000, "0.00")}</td><td>{F(m.TpotSeconds.Median * 1000, "0.00")}</td>");
-            sb.Append($"<td>{F(m.E2eSeconds.Median, "0.000")}</td>");
-            var j = ScenarioMetrics.JoulesPerToken(s, "decode");
-            sb.Append(j is { } jj ? $"<td>{F(jj, "0.0000")}</td>" : "<td class=\"na\">not measured</td>");
+            sb.Append($"<tr id=\"scenario-{E(row.Scenario.Id)}\" class=\"{(row.Scenario.Status == ScenarioStatus.Ok ? "ok" : "bad")}\">");
+            foreach (var cell in SummaryTable.TableCells(row, columns)) sb.Append($"<td>{E(cell)}</td>");
             sb.Append("</tr>\n");
         }
         sb.Append("</tbody></table></section>\n");
@@ -123,7 +108,7 @@ public sealed class HtmlExporter : IReportExporter
         {
             sb.Append("<table id=\"phases\"><thead><tr><th>scenario</th><th>phase</th><th>source</th><th>method</th><th>seconds</th><th>gross J</th><th>net J</th><th>J/token</th><th>net J/token</th><th>avg W</th><th>peak W</th><th>avg util</th><th>samples</th></tr></thead><tbody>\n");
             foreach (var (s, p) in rows)
-                sb.Append($"<tr><td>{E(s.Id)}</td><td>{E(p.Phase)}</td><td>{E(p.Source)}</td><td>{E(p.Method)}</td><td>{F(p.Seconds, "0.000")}</td><td>{F(p.GrossJoules, "0.0")}</td>"
+                sb.Append($"<tr><td>{E(s.Id)}</td><td>{E(Words.Of(p.Phase))}</td><td>{E(p.Source)}</td><td>{E(p.Method)}</td><td>{F(p.Seconds, "0.000")}</td><td>{F(p.GrossJoules, "0.0")}</td>"
                     + $"<td>{Opt(p.NetJoules, "0.0")}</td><td>{Opt(p.JoulesPerToken, "0.0000")}</td><td>{Opt(p.NetJoulesPerToken, "0.0000")}</td><td>{Opt(p.AverageWatts, "0.0")}</td>"
                     + $"<td>{Opt(p.PeakWatts, "0.0")}</td><td>{Opt(p.AverageUtilization, "0.0")}</td><td>{p.Samples}</td></tr>\n");
             sb.Append("</tbody></table>\n");
@@ -172,10 +157,10 @@ public sealed class HtmlExporter : IReportExporter
             rows.Add(($"GPU {i}", $"{g.Name}; driver {g.DriverVersion ?? "?"}, CUDA {g.CudaDriverVersion ?? "?"}"
                 + (g.MemoryTotalBytes is { } gm ? $", {F(gm / 1073741824.0, "0")} GiB" : "") + (g.PowerLimitWatts is { } pl ? $", power limit {F(pl, "0")} W" : "")));
         if (env.Gpus.Count == 0) rows.Add(("GPU", "none detected"));
-        rows.Add(("engine", $"{r.Engine.Name} {r.Engine.Version}, {r.Engine.ExecutionProvider} on {r.Engine.Device}"));
+        rows.Add(("engine", $"{Words.Of(r.Engine.Name)} {r.Engine.Version}, {r.Engine.ExecutionProvider} on {r.Engine.Device}"));
         rows.Add(("model", $"{m.Name}{(m.Synthetic ? $" — synthetic weights{(m.SyntheticOf is { } of ? $", shape of {of}" : "")}" : "")} ({m.Path})"));
-        rows.Add(("shape", RunIdentity.ShapeOf(m) + $", context {m.ContextLength}, {m.Attention}"));
-        rows.Add(("precision", $"{m.Precision} weights, {m.IoDType} activations"));
+        rows.Add(("shape", RunIdentity.ShapeOf(m) + $", context {m.ContextLength}, {Words.Of(m.Attention)}"));
+        rows.Add(("precision", $"{Words.Of(m.Precision)} weights, {Words.Of(m.IoDType)} activations"));
         if (m.ParameterCount is { } pc) rows.Add(("parameters", F(pc / 1e9, "0.00") + " B"));
         if (m.WeightBytes is { } wb) rows.Add(("weight bytes", F(wb / 1048576.0, "N0") + " MiB"));
         var c = r.Config;

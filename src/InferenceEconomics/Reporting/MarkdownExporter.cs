@@ -1,3 +1,4 @@
+using InferenceEconomics.Metrics;
 using System.Text;
 using InferenceEconomics.Results;
 
@@ -20,21 +21,21 @@ public sealed class MarkdownExporter : IReportExporter
     {
         var r = context.Result;
         var sb = new StringBuilder();
-        sb.AppendLine($"# {r.Model.Name}: {r.Engine.Name} on {r.Engine.Device} ({r.Environment.Host}, {r.StartedUtc:yyyy-MM-dd HH:mm} UTC)");
+        sb.AppendLine($"# {r.Model.Name}: {Words.Of(r.Engine.Name)} on {r.Engine.Device} ({r.Environment.Host}, {r.StartedUtc:yyyy-MM-dd HH:mm} UTC)");
         sb.AppendLine();
-        foreach (var l in r.Labels) sb.AppendLine($"> **{l}**");
-        if (r.Status != "complete") sb.AppendLine($"> **run status: {r.Status}**");
-        if (r.Labels.Count > 0 || r.Status != "complete") sb.AppendLine();
-        sb.Append(RunSummaryTable.Build(r));
+        var notes = Notes.OfRun(r);
+        foreach (var line in NoteText.Markdown(notes)) sb.AppendLine(line);
+        if (notes.Count > 0) sb.AppendLine();
+        sb.Append(SummaryTable.Markdown(r));
         sb.AppendLine();
-        sb.AppendLine("prefill/decode t/s: median ± half-width of the 95% CI of the median; ITL: every decode step of every repetition; n: measured repetitions (warm-up excluded). Definitions: METRICS.md.");
-        if (RunSummaryTable.RooflineNote(r) is { } roof) { sb.AppendLine(); sb.AppendLine(roof); }
-        var failed = r.Scenarios.Where(s => s.Status != "ok").ToList();
+        sb.AppendLine("prefill/decode t/s: median ± half-width of the 95% CI of the median; ITL: every decode step of every repetition; n: measured repetitions (warm-up excluded). Definitions: docs/metrics.md.");
+        if (SummaryTable.RooflineNote(r) is { } roof) { sb.AppendLine(); sb.AppendLine(roof); }
+        var failed = r.Scenarios.Where(s => s.Status != ScenarioStatus.Ok).ToList();
         if (failed.Count > 0)
         {
             sb.AppendLine();
             sb.AppendLine("## Scenarios that did not run");
-            foreach (var s in failed) sb.AppendLine($"- {s.Id}: {s.Status}: {s.FailureReason}");
+            foreach (var s in failed) sb.AppendLine($"- {s.Id}: {Words.Of(s.Status)}: {s.FailureReason}");
         }
         var warnings = r.Scenarios.SelectMany(s => (s.Telemetry?.Warnings ?? []).Select(w => $"{s.Id}: {w}")).ToList();
         if (warnings.Count > 0)
@@ -61,12 +62,12 @@ public sealed class MarkdownExporter : IReportExporter
         sb.AppendLine();
         sb.AppendLine("## Telemetry");
         // The same run-level lines as ./run.sh hw shows (sources with their reasons, idle baseline).
-        foreach (var line in InferenceEconomics.Telemetry.TelemetryText.RunMarkdown(r.Telemetry)) sb.AppendLine(line);
+        foreach (var line in TelemetryText.RunMarkdown(r.Telemetry)) sb.AppendLine(line);
         foreach (var sc in r.Scenarios.Where(x => x.Telemetry is not null))
         {
             sb.AppendLine();
             sb.AppendLine($"### {sc.Id}");
-            foreach (var line in InferenceEconomics.Telemetry.TelemetryText.ScenarioMarkdown(sc.Telemetry!, includeNotMeasured: false)) sb.AppendLine(line);
+            foreach (var line in TelemetryText.ScenarioMarkdown(sc.Telemetry!, includeNotMeasured: false)) sb.AppendLine(line);
         }
     }
 
@@ -76,13 +77,13 @@ public sealed class MarkdownExporter : IReportExporter
         var m = r.Model;
         sb.AppendLine();
         sb.AppendLine("## Environment");
-        sb.AppendLine($"- host: {e.Host}; OS: {e.Os}; CPU: {e.CpuModel} ({e.LogicalCores} logical cores)" + (e.MemoryBytes is long mem ? $"; memory {RunSummaryTable.FormatBytes(mem)}" : ""));
+        sb.AppendLine($"- host: {e.Host}; OS: {e.Os}; CPU: {e.CpuModel} ({e.LogicalCores} logical cores)" + (e.MemoryBytes is long mem ? $"; memory {Format.Bytes(mem)}" : ""));
         foreach (var g in e.Gpus) sb.AppendLine($"- GPU: {g.Name} (driver {g.DriverVersion ?? "?"}, CUDA {g.CudaDriverVersion ?? "?"})");
         if (e.Gpus.Count == 0) sb.AppendLine("- GPU: none detected");
-        sb.AppendLine($"- .NET {e.DotnetVersion}; ONNX Runtime {e.OrtVersion ?? "?"}; ONNX Runtime GenAI {e.GenAiVersion ?? "?"}; engine {r.Engine.Name} {r.Engine.Version} ({r.Engine.ExecutionProvider})");
+        sb.AppendLine($"- .NET {e.DotnetVersion}; ONNX Runtime {e.OrtVersion ?? "?"}; ONNX Runtime GenAI {e.GenAiVersion ?? "?"}; engine {Words.Of(r.Engine.Name)} {r.Engine.Version} ({r.Engine.ExecutionProvider}{(r.Engine.IntraOpThreads is { } th ? $", {th} intra-op threads" : "")})");
         sb.AppendLine($"- harness {r.Tool.Version}, commit {r.Tool.GitCommit ?? "unknown"}");
-        sb.AppendLine($"- model: {m.Name}{(m.Synthetic ? $" — synthetic weights, same shape as {m.SyntheticOf}" : " — real weights")}; {m.ModelType}, {m.Layers} layers, hidden {m.HiddenSize}, {m.Heads} heads / {m.KvHeads} KV heads (head {m.HeadSize}), vocab {m.VocabSize}, context {m.ContextLength}; {m.Precision} weights, {m.IoDType} I/O, {m.Attention} attention" +
-            (m.WeightBytes is long wb ? $"; {RunSummaryTable.FormatBytes(wb)} on disk" : "") + (m.OnnxSha256 is { } h ? $"; model.onnx sha256 {h[..16]}…" : ""));
+        sb.AppendLine($"- model: {m.Name}{(m.Synthetic ? $" — synthetic weights, same shape as {m.SyntheticOf}" : " — real weights")}; {m.ModelType}, {m.Layers} layers, hidden {m.HiddenSize}, {m.Heads} heads / {m.KvHeads} KV heads (head {m.HeadSize}), vocab {m.VocabSize}, context {m.ContextLength}; {Words.Of(m.Precision)} weights, {Words.Of(m.IoDType)} I/O, {Words.Of(m.Attention)} attention" +
+            (m.WeightBytes is long wb ? $"; {Format.Bytes(wb)} on disk" : "") + (m.OnnxSha256 is { } h ? $"; model.onnx sha256 {h[..16]}…" : ""));
         if (r.Timings is { } t)
             sb.AppendLine((t.SyntheticGenerated ? $"- timings: synthetic model generated in {t.ResolveSeconds:F1} s" : $"- timings: model found in {t.ResolveSeconds:F1} s") +
                 $", loaded in {t.LoadSeconds:F1} s (cold start)" +

@@ -10,7 +10,7 @@ namespace InferenceEconomics.Telemetry;
 public static class MeasuredPower
 {
     /// <summary>Sum over devices of gross (or net of idle) joules / seconds, over the given phase or all phases.</summary>
-    public static double? AverageWatts(ScenarioTelemetry? telemetry, string? phase = null, bool netOfIdle = false)
+    public static double? AverageWatts(ScenarioTelemetry? telemetry, Phase? phase = null, bool netOfIdle = false)
     {
         if (telemetry is null) return null;
         double? total = null;

@@ -18,9 +18,6 @@ public readonly record struct PhaseWindow(double Start, double End)
 /// </summary>
 public static class PhaseSummarizer
 {
-    public const string Prefill = "prefill";
-    public const string Decode = "decode";
-
     public static IReadOnlyList<PhaseWindow> PrefillWindows(ScenarioResult s) =>
         s.Repetitions.Select(r => new PhaseWindow(r.PrefillStartOffset, r.PrefillStartOffset + r.PrefillSeconds)).ToList();
 
@@ -36,10 +33,10 @@ public static class PhaseSummarizer
         IReadOnlyDictionary<string, double>? idleWatts,
         IReadOnlyList<TelemetrySourceStatus> sources)
     {
-        var phases = new List<(string Name, IReadOnlyList<PhaseWindow> Windows, long TokensPerWindow)>
+        var phases = new List<(Phase Name, IReadOnlyList<PhaseWindow> Windows, long TokensPerWindow)>
         {
-            (Prefill, PrefillWindows(scenario), (long)scenario.BatchSize * scenario.PromptTokens),
-            (Decode, DecodeWindows(scenario), (long)scenario.BatchSize * (scenario.GenTokens - 1)),
+            (Phase.Prefill, PrefillWindows(scenario), (long)scenario.BatchSize * scenario.PromptTokens),
+            (Phase.Decode, DecodeWindows(scenario), (long)scenario.BatchSize * (scenario.GenTokens - 1)),
         };
         var energy = new List<PhaseTelemetry>();
         var host = new List<HostPhaseTelemetry>();
@@ -53,9 +50,9 @@ public static class PhaseSummarizer
                 {
                     energy.Add(p);
                     if (p.WindowsNotCovered > 0)
-                        warnings.Add($"{device} {name}: {p.WindowsNotCovered} of {p.Windows} windows had no telemetry samples around them and are left out");
+                        warnings.Add($"{device} {Words.Of(name)}: {p.WindowsNotCovered} of {p.Windows} windows had no telemetry samples around them and are left out");
                     if (p.Samples < 2)
-                        warnings.Add($"{device} {name}: only {p.Samples} sample(s) inside the {name} windows; the figure is interpolated between neighbouring samples (a lower --sample-ms or more repetitions help)");
+                        warnings.Add($"{device} {Words.Of(name)}: only {p.Samples} sample(s) inside the {Words.Of(name)} windows; the figure is interpolated between neighbouring samples (a lower --sample-ms or more repetitions help)");
                 }
             }
         foreach (var (name, windows, _) in phases)
@@ -89,7 +86,7 @@ public static class PhaseSummarizer
     /// Energy of one device over one phase's windows: counter delta where the device has a counter,
     /// else trapezoid of power. Null when the device has no usable samples at all.
     /// </summary>
-    public static PhaseTelemetry? EnergyPhase(string phase, string device, IReadOnlyList<TelemetryChannel> channels,
+    public static PhaseTelemetry? EnergyPhase(Phase phase, string device, IReadOnlyList<TelemetryChannel> channels,
         SampleTable table, IReadOnlyList<PhaseWindow> windows, long tokensPerWindow, double? idleWatts)
     {
         int counter = Index(channels, device, Quantity.EnergyJoules);
@@ -145,7 +142,7 @@ public static class PhaseSummarizer
     }
 
     /// <summary>Host CPU and RSS over one phase's windows (procfs channels), null without them.</summary>
-    public static HostPhaseTelemetry? HostPhase(string phase, IReadOnlyList<TelemetryChannel> channels, SampleTable table, IReadOnlyList<PhaseWindow> windows)
+    public static HostPhaseTelemetry? HostPhase(Phase phase, IReadOnlyList<TelemetryChannel> channels, SampleTable table, IReadOnlyList<PhaseWindow> windows)
     {
         int sys = Index(channels, Procfs.ProcfsSource.Device, Quantity.SystemCpuPercent);
         int proc = Index(channels, Procfs.ProcfsSource.Device, Quantity.ProcessCpuPercent);
@@ -190,7 +187,7 @@ public static class PhaseSummarizer
     /// A warning per GPU and phase when a throttling reason (power cap, thermal...) was set in a
     /// sample inside a window, or in the first sample after a window (it describes the window's end).
     /// </summary>
-    public static IEnumerable<string> ThrottleWarnings(string phase, IReadOnlyList<TelemetryChannel> channels, SampleTable table, IReadOnlyList<PhaseWindow> windows)
+    public static IEnumerable<string> ThrottleWarnings(Phase phase, IReadOnlyList<TelemetryChannel> channels, SampleTable table, IReadOnlyList<PhaseWindow> windows)
     {
         foreach (var ch in channels.Select((c, i) => (c, i)).Where(x => x.c.Quantity == Quantity.ThrottleReasons))
         {
@@ -214,7 +211,7 @@ public static class PhaseSummarizer
             }
             if (throttled > 0)
                 yield return string.Create(CultureInfo.InvariantCulture,
-                    $"{ch.c.Device} throttled ({string.Join(", ", ThrottleReasons.Describe(seen))}) during {phase}: {throttled} of {looked} samples");
+                    $"{ch.c.Device} throttled ({string.Join(", ", ThrottleReasons.Describe(seen))}) during {Words.Of(phase)}: {throttled} of {looked} samples");
         }
     }
 

@@ -142,7 +142,7 @@ public sealed class TelemetryRecorder : IDisposable
         var window = new[] { new PhaseWindow(start, end) };
         int samples = WindowMath.CountInside(table.Times, start, end);
         foreach (var device in PhaseSummarizer.EnergyDevices(channels))
-            if (PhaseSummarizer.EnergyPhase("idle", device, channels, table, window, 0, null) is { AverageWatts: { } w, WindowsNotCovered: 0 })
+            if (PhaseSummarizer.EnergyPhase(Phase.Idle, device, channels, table, window, 0, null) is { AverageWatts: { } w, WindowsNotCovered: 0 })
                 watts[device] = w;
         return new IdleBaseline(start, end, watts, samples);
     }

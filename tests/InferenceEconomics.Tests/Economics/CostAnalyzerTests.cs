@@ -90,8 +90,8 @@ public class CostAnalyzerTests
         Assert.Contains(c.Labels, l => l.Contains("measured on cpu but priced as NVIDIA H100 SXM"));
         var onH200 = TestRuns.Run() with
         {
-            Engine = new InferenceEconomics.Results.EngineInfo("ort", "1.23", "cuda", "cuda"),
-            Environment = TestRuns.Run().Environment with { Gpus = [new InferenceEconomics.Results.GpuInfo("NVIDIA H200", null, null, null, null, null)] },
+            Engine = new InferenceEconomics.Schema.EngineInfo(EngineKind.Ort, "1.23", "cuda", new Device(DeviceKind.Cuda)),
+            Environment = TestRuns.Run().Environment with { Gpus = [new InferenceEconomics.Schema.GpuInfo("NVIDIA H200", null, null, null, null, null)] },
         };
         Assert.Contains(CostAnalyzer.Analyze(onH200, req).Labels, l => l.Contains("measured on NVIDIA H200 but priced as NVIDIA H100 SXM"));
         Assert.DoesNotContain(CostAnalyzer.Analyze(onH200, req with { Machine = new MachinePricing { Gpu = "h200" } }).Labels, l => l.Contains("measured on"));
@@ -105,10 +105,10 @@ public class CostAnalyzerTests
         // gpu0 at 500 W and the CPU package at 100 W in both phases (3 repetitions of 1.6 s and 27.2 s).
         Phases =
         [
-            new PhaseTelemetry { Phase = "prefill", Source = "gpu0", Method = "counter", Seconds = 4.8, GrossJoules = 2400, JoulesPerToken = 0.2, Samples = 48 },
-            new PhaseTelemetry { Phase = "decode", Source = "gpu0", Method = "counter", Seconds = 81.6, GrossJoules = 40800, JoulesPerToken = 1.5, Samples = 816 },
-            new PhaseTelemetry { Phase = "prefill", Source = "cpu-package", Method = "counter", Seconds = 4.8, GrossJoules = 480, JoulesPerToken = 0.04, Samples = 48 },
-            new PhaseTelemetry { Phase = "decode", Source = "cpu-package", Method = "counter", Seconds = 81.6, GrossJoules = 8160, JoulesPerToken = 0.3, Samples = 816 },
+            new PhaseTelemetry { Phase = Phase.Prefill, Source = "gpu0", Method = "counter", Seconds = 4.8, GrossJoules = 2400, JoulesPerToken = 0.2, Samples = 48 },
+            new PhaseTelemetry { Phase = Phase.Decode, Source = "gpu0", Method = "counter", Seconds = 81.6, GrossJoules = 40800, JoulesPerToken = 1.5, Samples = 816 },
+            new PhaseTelemetry { Phase = Phase.Prefill, Source = "cpu-package", Method = "counter", Seconds = 4.8, GrossJoules = 480, JoulesPerToken = 0.04, Samples = 48 },
+            new PhaseTelemetry { Phase = Phase.Decode, Source = "cpu-package", Method = "counter", Seconds = 81.6, GrossJoules = 8160, JoulesPerToken = 0.3, Samples = 816 },
         ],
     };
 
@@ -176,7 +176,7 @@ public class CostAnalyzerTests
     [Fact]
     public void A_run_with_no_finished_scenario_is_refused()
     {
-        var run = TestRuns.Run() with { Scenarios = [TestRuns.Scenario("x", 1, 8, 8, 0, 0, status: "failed")] };
+        var run = TestRuns.Run() with { Scenarios = [TestRuns.Scenario("x", 1, 8, 8, 0, 0, status: ScenarioStatus.Failed)] };
         var e = Assert.Throws<InferenceEconomicsException>(() => CostAnalyzer.Analyze(run, Rented(2.0)));
         Assert.Equal(ErrorKind.ResultInvalid, e.Kind);
     }

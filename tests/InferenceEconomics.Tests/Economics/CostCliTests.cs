@@ -111,7 +111,7 @@ public class CostCliTests : IDisposable
     public void Missing_price_or_run_and_stray_options_are_Usage()
     {
         AssertOneLineError(Cli("cost", _runFolder), ErrorKind.Usage, "price the machine");
-        AssertOneLineError(Cli("cost", "--price-per-hour", "2"), ErrorKind.Usage, "give the run");
+        AssertOneLineError(Cli("cost", "--price-per-hour", "2"), ErrorKind.Usage, "cost needs <run>");
         AssertOneLineError(Cli("cost", _runFolder, "--price-per-hour", "2", "--requests-per-dya", "5"), ErrorKind.Usage, "--requests-per-day");
         AssertOneLineError(Cli("cost", _runFolder, "--price-per-hour", "2", "--requests-per-day", "5", "--utilization", "0.5"), ErrorKind.Usage, "not both");
         AssertOneLineError(Cli("cost", _runFolder, "--price-per-hour", "2", "--input-tokens", "100"), ErrorKind.Usage, "--output-tokens");

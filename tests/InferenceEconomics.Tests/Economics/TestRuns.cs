@@ -9,7 +9,7 @@ internal static class TestRuns
     /// <summary>A summary whose every statistic is x (only the medians matter to Economics).</summary>
     public static SampleSummary Flat(double x) => new(3, x, x, x, x, 0, 0, x, x, x, x);
 
-    public static ScenarioResult Scenario(string id, int b, int p, int g, double prefill, double e2e, string status = "ok", ScenarioTelemetry? telemetry = null)
+    public static ScenarioResult Scenario(string id, int b, int p, int g, double prefill, double e2e, ScenarioStatus status = ScenarioStatus.Ok, ScenarioTelemetry? telemetry = null)
     {
         var ttft = prefill + 0.001;
         var steps = Enumerable.Repeat((e2e - ttft) / (g - 1), g - 1).ToList();
@@ -17,14 +17,15 @@ internal static class TestRuns
         return new ScenarioResult
         {
             Id = id, BatchSize = b, PromptTokens = p, GenTokens = g, Status = status,
-            FailureReason = status == "ok" ? null : "out of memory",
-            Repetitions = status == "ok" ? [rep, rep, rep] : [],
-            Summary = status == "ok"
-                ? new ScenarioSummary
+            FailureReason = status == ScenarioStatus.Ok ? null : "out of memory",
+            Repetitions = status == ScenarioStatus.Ok ? [rep, rep, rep] : [],
+            Summary = status == ScenarioStatus.Ok
+                // The summary keys are result.json's contract (results/README.md), written out here on purpose.
+                ? new Dictionary<string, SampleSummary>
                 {
-                    PrefillTps = Flat(b * p / prefill), DecodeTps = Flat(b * (g - 1) / (e2e - ttft)), OutputTps = Flat(b * g / e2e),
-                    TtftSeconds = Flat(ttft), TpotSeconds = Flat((e2e - ttft) / (g - 1)), E2eSeconds = Flat(e2e),
-                    ItlSeconds = Flat((e2e - ttft) / (g - 1)), PrefillSeconds = Flat(prefill),
+                    ["prefill_tps"] = Flat(b * p / prefill), ["decode_tps"] = Flat(b * (g - 1) / (e2e - ttft)), ["output_tps"] = Flat(b * g / e2e),
+                    ["ttft_seconds"] = Flat(ttft), ["tpot_seconds"] = Flat((e2e - ttft) / (g - 1)), ["e2e_seconds"] = Flat(e2e),
+                    ["itl_seconds"] = Flat((e2e - ttft) / (g - 1)), ["prefill_seconds"] = Flat(prefill),
                 }
                 : null,
             Telemetry = telemetry,
@@ -41,21 +42,21 @@ internal static class TestRuns
         RunId = "test-run",
         StartedUtc = new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero),
         Tool = new ToolInfo("InferenceEconomics", "0.1.0", null),
-        Config = new RunConfig { ModelSpec = "tiny", BatchSizes = [1, 8, 16], PromptTokens = [128, 1024], GenTokens = [128, 1024] },
+        Config = new RunSettings { ModelSpec = "tiny", BatchSizes = [1, 8, 16], PromptTokens = [128, 1024], GenTokens = [128, 1024] },
         Environment = new EnvironmentInfo { Host = "test", Os = "linux", CpuModel = "cpu", LogicalCores = 2, DotnetVersion = "10.0" },
         Model = new ModelInfo
         {
             Name = "tiny", Path = "/models/tiny", Synthetic = synthetic, SyntheticOf = synthetic ? "phi-3-mini" : null,
-            ModelType = "llama", Precision = "int4", IoDType = "fp32", Attention = "gqa",
+            ModelType = "llama", Precision = WeightPrecision.Int4, IoDType = IoDType.Float32, Attention = AttentionKind.GroupQuery,
             Layers = 2, HiddenSize = 64, Heads = 4, KvHeads = 2, HeadSize = 16, VocabSize = 1000, ContextLength = 4096,
         },
-        Engine = new EngineInfo("genai", "0.18", "cpu", "cpu"),
+        Engine = new EngineInfo(EngineKind.GenAi, "0.18", "cpu", Device.Cpu),
         Scenarios =
         [
             Scenario("b1_p128_g128", 1, 128, 128, 0.1, 2.0),
             Scenario("b8_p1024_g1024", 8, 1024, 1024, 1.6, 28.8, telemetry: s2Telemetry),
             Scenario("b1_p1024_g1024", 1, 1024, 1024, 0.2, 12.0),
-            Scenario("b16_p1024_g1024", 16, 1024, 1024, 0, 0, status: "failed"),
+            Scenario("b16_p1024_g1024", 16, 1024, 1024, 0, 0, status: ScenarioStatus.Failed),
         ],
         Labels = synthetic ? ["synthetic weights, same shape as phi-3-mini"] : [],
     };

@@ -65,7 +65,7 @@ public class CliErrorTests
     }
 
     [Theory]
-    [InlineData("0", "out of range")]
+    [InlineData("0", "must be from 1 to 4096")]
     [InlineData("abc", "not a whole number")]
     [InlineData("1,,8", "empty element")]
     public void Bad_batch_is_usage_error(string batch, string message)
@@ -114,7 +114,7 @@ public class CliErrorTests
     [Fact]
     public void Cuda_graph_without_cuda_is_a_usage_error()
     {
-        AssertOneLine(CliRunner.Run("--cuda-graph"), 2, "--cuda-graph needs --device cuda");
+        AssertOneLine(CliRunner.Run("--cuda-graph"), 2, "--cuda-graph: captures CUDA graphs, so it needs a CUDA device");
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public class CliErrorTests
         // The failed scenarios are still recorded.
         var run = Directory.GetDirectories(tmp.Path).Single();
         var result = InferenceEconomics.Results.ResultStore.Load(run);
-        Assert.All(result.Scenarios, s => Assert.Equal("failed", s.Status));
+        Assert.All(result.Scenarios, s => Assert.Equal(ScenarioStatus.Failed, s.Status));
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public class CliErrorTests
     {
         var o = CliRunner.Run("--help");
         Assert.Equal(0, o.ExitCode);
-        foreach (var c in InferenceEconomics.Cli.CommandRegistry.All) Assert.Contains($"  {c.Name} ", o.Out);
+        foreach (var c in InferenceEconomics.Cli.CliMain.Commands) Assert.Contains($"  {c.Name} ", o.Out);
         Assert.Contains("./run.sh --model", o.Out);
     }
 }

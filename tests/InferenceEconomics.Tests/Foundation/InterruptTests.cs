@@ -1,3 +1,4 @@
+using InferenceEconomics.Telemetry;
 using InferenceEconomics.Common;
 using InferenceEconomics.Engines;
 using InferenceEconomics.Measurement;
@@ -19,11 +20,11 @@ public class InterruptTests
 
     private static RunPlan Plan(string results) => new()
     {
-        ModelSpec = Repo.SharedTinyModel!,
-        BatchSizes = [1, 2, 4],
-        PromptTokens = [8],
-        GenTokens = [4],
-        Measurement = new MeasurementSettings { MinRepetitions = 3, MaxRepetitions = 3, TimeBudgetSeconds = 1 },
+        Settings = new RunSettings
+        {
+            ModelSpec = Repo.SharedTinyModel!, BatchSizes = [1, 2, 4], PromptTokens = [8], GenTokens = [4],
+            MinRepetitions = 3, MaxRepetitions = 3, TimeBudgetSeconds = 1,
+        },
         ResultsDir = results,
         MeasureMemoryBandwidth = false,
     };
@@ -36,9 +37,9 @@ public class InterruptTests
         var outcome = new RunOrchestrator(new ProjectPaths(Repo.Root), new EngineFactory()).Execute(Plan(tmp.Path), new CancelAtScenario(0, cts, afterRepetitions: 2), cts.Token);
 
         var onDisk = ResultStore.Load(outcome.Folder);
-        Assert.Equal(["interrupted", "not_run", "not_run"], onDisk.Scenarios.Select(s => s.Status));
+        Assert.Equal([ScenarioStatus.Interrupted, ScenarioStatus.NotRun, ScenarioStatus.NotRun], onDisk.Scenarios.Select(s => s.Status));
         Assert.Equal(2, onDisk.Scenarios[0].Repetitions.Count);          // both finished repetitions survive
-        Assert.Equal(2, onDisk.Scenarios[0].Summary!.DecodeTps.N);
+        Assert.Equal(2, onDisk.Scenarios[0].Summary!["decode_tps"].N);
         Assert.Contains("interrupted after 2", onDisk.Scenarios[0].FailureReason);
     }
 
@@ -51,9 +52,9 @@ public class InterruptTests
 
         Assert.True(outcome.Interrupted);
         var onDisk = ResultStore.Load(outcome.Folder);
-        Assert.Equal("interrupted", onDisk.Status);
+        Assert.Equal(RunStatus.Interrupted, onDisk.Status);
         // Cancelled during scenario 2's warm-up: nothing of it was measured, the third never started.
-        Assert.Equal(["ok", "interrupted", "not_run"], onDisk.Scenarios.Select(s => s.Status));
+        Assert.Equal([ScenarioStatus.Ok, ScenarioStatus.Interrupted, ScenarioStatus.NotRun], onDisk.Scenarios.Select(s => s.Status));
         Assert.Empty(onDisk.Scenarios[1].Repetitions);
         Assert.Equal(3, onDisk.Scenarios[0].Repetitions.Count);
         Assert.Empty(Directory.GetFiles(outcome.Folder, "*.tmp"));
@@ -67,11 +68,11 @@ public class MemoryFitTests
     {
         var model = new InferenceEconomics.Models.ModelResolver(new ProjectPaths(Repo.Root)).Resolve("synthetic:tiny", new InferenceEconomics.Models.ModelRequest());
         long onDisk = Directory.GetFiles(model.Directory).Where(f => f.EndsWith(".onnx") || f.EndsWith(".data")).Sum(f => new FileInfo(f).Length);
-        var e = Assert.Throws<InferenceEconomicsException>(() => RunOrchestrator.CheckFitsInMemory(model, "cpu", onDisk - 1));
+        var e = Assert.Throws<InferenceEconomicsException>(() => RunOrchestrator.CheckFitsInMemory(model, Device.Cpu, onDisk - 1));
         Assert.Equal(ErrorKind.NoScenarioRan, e.Kind);
         Assert.Contains("exceed the memory available", e.Message);
-        RunOrchestrator.CheckFitsInMemory(model, "cpu", onDisk);        // exactly fits: no error
-        RunOrchestrator.CheckFitsInMemory(model, "cuda:0", 1);          // GPU memory is not host memory
+        RunOrchestrator.CheckFitsInMemory(model, Device.Cpu, onDisk);        // exactly fits: no error
+        RunOrchestrator.CheckFitsInMemory(model, new Device(DeviceKind.Cuda, 0), 1);          // GPU memory is not host memory
     }
 
     [Fact]

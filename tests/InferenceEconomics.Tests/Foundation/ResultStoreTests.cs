@@ -11,23 +11,23 @@ public class ResultStoreTests
         RunId = runId,
         StartedUtc = new DateTimeOffset(2026, 11, 30, 1, 2, 3, TimeSpan.Zero),
         Tool = new ToolInfo("InferenceEconomics", "0.1.0", "abc"),
-        Config = new RunConfig { ModelSpec = "synthetic:tiny", BatchSizes = [1, 8], PromptTokens = [128], GenTokens = [32] },
+        Config = new RunSettings { ModelSpec = "synthetic:tiny", BatchSizes = [1, 8], PromptTokens = [128], GenTokens = [32] },
         Environment = new EnvironmentInfo { Host = "h", Os = "linux", CpuModel = "cpu", LogicalCores = 2, DotnetVersion = "10" },
         Model = new ModelInfo
         {
-            Name = "synthetic:tiny", Path = "/m", Synthetic = true, SyntheticOf = "tiny", ModelType = "llama", Precision = "fp32", IoDType = "float32",
-            Attention = "group_query", Layers = 4, HiddenSize = 256, Heads = 4, KvHeads = 2, HeadSize = 64, VocabSize = 8192, ContextLength = 2048,
+            Name = "synthetic:tiny", Path = "/m", Synthetic = true, SyntheticOf = "tiny", ModelType = "llama", Precision = WeightPrecision.Fp32, IoDType = IoDType.Float32,
+            Attention = AttentionKind.GroupQuery, Layers = 4, HiddenSize = 256, Heads = 4, KvHeads = 2, HeadSize = 64, VocabSize = 8192, ContextLength = 2048,
         },
-        Engine = new EngineInfo("genai", "0.18.0", "CPUExecutionProvider", "cpu"),
+        Engine = new EngineInfo(EngineKind.GenAi, "0.18.0", "CPUExecutionProvider", Device.Cpu),
         Scenarios =
         [
             new ScenarioResult
             {
-                Id = "b1_p128_g32", BatchSize = 1, PromptTokens = 128, GenTokens = 32, Status = "ok",
+                Id = "b1_p128_g32", BatchSize = 1, PromptTokens = 128, GenTokens = 32, Status = ScenarioStatus.Ok,
                 Repetitions = [new RepetitionSample { PrefillSeconds = 0.01, TtftSeconds = 0.011, StepSeconds = [0.001, 0.002], PrefillStartOffset = 1, DecodeStartOffset = 1.011, DecodeEndOffset = 1.014 }],
                 Summary = null,
             },
-            new ScenarioResult { Id = "b8_p128_g32", BatchSize = 8, PromptTokens = 128, GenTokens = 32, Status = "failed", FailureReason = "why" },
+            new ScenarioResult { Id = "b8_p128_g32", BatchSize = 8, PromptTokens = 128, GenTokens = 32, Status = ScenarioStatus.Failed, FailureReason = "why" },
         ],
         Labels = ["synthetic weights, same shape as tiny"],
     };

@@ -8,7 +8,7 @@ public class RooflineTests
 {
     private static readonly ModelInfo Model = new()
     {
-        Name = "m", Path = "/m", Synthetic = true, ModelType = "llama", Precision = "fp32", IoDType = "float32", Attention = "group_query",
+        Name = "m", Path = "/m", Synthetic = true, ModelType = "llama", Precision = WeightPrecision.Fp32, IoDType = IoDType.Float32, Attention = AttentionKind.GroupQuery,
         Layers = 2, HiddenSize = 8, Heads = 2, KvHeads = 1, HeadSize = 4, VocabSize = 10, ContextLength = 16,
         ParameterCount = 2000, WeightBytes = 10_000,
     };
@@ -17,11 +17,11 @@ public class RooflineTests
 
     private static ScenarioResult Scenario(double tpot, double prefill) => new()
     {
-        Id = "b2_p4_g5", BatchSize = 2, PromptTokens = 4, GenTokens = 5, Status = "ok",
-        Summary = new ScenarioSummary
+        Id = "b2_p4_g5", BatchSize = 2, PromptTokens = 4, GenTokens = 5, Status = ScenarioStatus.Ok,
+        Summary = new Dictionary<string, SampleSummary>
         {
-            PrefillTps = Median(1), DecodeTps = Median(1), OutputTps = Median(1), TtftSeconds = Median(1), TpotSeconds = Median(tpot),
-            E2eSeconds = Median(1), ItlSeconds = Median(1), PrefillSeconds = Median(prefill),
+            ["prefill_tps"] = Median(1), ["decode_tps"] = Median(1), ["output_tps"] = Median(1), ["ttft_seconds"] = Median(1),
+            ["tpot_seconds"] = Median(tpot), ["e2e_seconds"] = Median(1), ["itl_seconds"] = Median(1), ["prefill_seconds"] = Median(prefill),
         },
     };
 
@@ -73,8 +73,8 @@ public class RooflineTests
     {
         var run = Foundation.ResultStoreTests.Sample() with
         {
-            Engine = new EngineInfo("ort", "1.31.0", "CUDAExecutionProvider", "cuda:0"),
-            Model = Foundation.ResultStoreTests.Sample().Model with { IoDType = "float16" },
+            Engine = new EngineInfo(EngineKind.Ort, "1.31.0", "CUDAExecutionProvider", new Device(DeviceKind.Cuda, 0)),
+            Model = Foundation.ResultStoreTests.Sample().Model with { IoDType = IoDType.Float16 },
         };
         run = run with { Environment = run.Environment with { Gpus = [new GpuInfo("NVIDIA H200", null, null, null, null, null)] } };
         var gpu = Roofline.Limits(run, HardwareCatalog.BuiltIn());

@@ -15,10 +15,10 @@ public class RunCommandTests
         Assert.True(o.ExitCode == 0, o.Err);
         var run = Directory.GetDirectories(tmp.Path).Single();
         var result = ResultStore.Load(run);
-        Assert.Equal("complete", result.Status);
+        Assert.Equal(RunStatus.Complete, result.Status);
         Assert.Equal(["b1_p16_g8", "b2_p16_g8"], result.Scenarios.Select(s => s.Id));
         Assert.False(result.Model.Synthetic);
-        Assert.Equal("genai", result.Engine.Name);
+        Assert.Equal(EngineKind.GenAi, result.Engine.Name);
         Assert.Equal("0.18.0", result.Environment.GenAiVersion);
         Assert.Equal(64, result.Model.OnnxSha256!.Length);
         var report = File.ReadAllText(Path.Combine(run, "report.md"));

@@ -36,11 +36,15 @@ public class ScenarioTests
             PrefillSeconds = 0.5, TtftSeconds = 0.6, StepSeconds = [0.1, 0.2, 0.3],
             PrefillStartOffset = 0, DecodeStartOffset = 0.6, DecodeEndOffset = 1.2,
         };
-        Assert.Equal(2 * 10 / 0.5, RepetitionMetrics.PrefillTps(r, 2, 10), 9);    // 40 t/s
-        Assert.Equal(2 * 3 / 0.6, RepetitionMetrics.DecodeTps(r, 2, 4), 9);       // 10 t/s
+        var s = new ScenarioResult { Id = "s", BatchSize = 2, PromptTokens = 10, GenTokens = 4, Status = ScenarioStatus.Ok, Repetitions = [r] };
+        static double One(Metrics.Metric m, ScenarioResult s) => Assert.Single(m.Samples(s));
+        Assert.Equal(2 * 10 / 0.5, One(Metrics.MetricCatalog.PrefillTps, s), 9);  // 40 t/s
+        Assert.Equal(2 * 3 / 0.6, One(Metrics.MetricCatalog.DecodeTps, s), 9);    // 10 t/s
         Assert.Equal(1.2, r.E2eSeconds, 12);                                      // ttft + steps
-        Assert.Equal(2 * 4 / 1.2, RepetitionMetrics.OutputTps(r, 2, 4), 9);
-        Assert.Equal(0.2, RepetitionMetrics.Tpot(r, 4), 12);                      // (1.2 - 0.6) / 3
+        Assert.Equal(2 * 4 / 1.2, One(Metrics.MetricCatalog.OutputTps, s), 9);
+        Assert.Equal(0.2, One(Metrics.MetricCatalog.Tpot, s), 12);                // (1.2 - 0.6) / 3
+        Assert.Equal(0.6, One(Metrics.MetricCatalog.Ttft, s), 12);
+        Assert.Equal([0.1, 0.2, 0.3], Metrics.MetricCatalog.Itl.Samples(s));      // pooled steps
     }
 
     [Fact]

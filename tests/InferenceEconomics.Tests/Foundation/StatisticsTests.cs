@@ -1,3 +1,4 @@
+using InferenceEconomics.Metrics;
 using InferenceEconomics.Measurement;
 
 namespace InferenceEconomics.Tests.Foundation;

@@ -96,8 +96,8 @@ public class ChartExporterTests
         var run = TestRuns.Build(device: "cpu");
         var t = run.Telemetry! with
         {
-            Sources = [new Results.TelemetrySourceStatus("nvml", false, "libnvidia-ml.so.1 not found", null), new Results.TelemetrySourceStatus("procfs", true, null, null)],
-            Series = [new Results.TelemetrySeries("cpu.util", "fraction", [1.0, 2.0, 3.0], [0.2, 0.9, 0.5])],
+            Sources = [new Schema.TelemetrySourceStatus("nvml", false, "libnvidia-ml.so.1 not found", null), new Schema.TelemetrySourceStatus("procfs", true, null, null)],
+            Series = [new Schema.TelemetrySeries("cpu.util", "fraction", [1.0, 2.0, 3.0], [0.2, 0.9, 0.5])],
         };
         var charts = RunCharts.Build(new ReportContext(run with { Telemetry = t }, "unused"));
         var tel = ChartImage.Render(charts.Single(c => c.Name == "telemetry"));

@@ -87,7 +87,7 @@ public class CliCommandTests
         Assert.Equal("slower", decode.GetProperty("verdict").GetString()); // ResultJson: enums in snake_case
         Assert.Equal(0.9, decode.GetProperty("ratio").GetDouble(), 9);
         // Same price both sides: tokens per dollar moves with output tps = B x G / e2e (prefill unchanged, so less than 10%).
-        double OutputTps(Results.ScenarioResult s) => s.Repetitions.Select(r => s.BatchSize * (double)s.GenTokens / (r.TtftSeconds + r.StepSeconds.Sum())).Order().Skip(2).Take(2).Average();
+        double OutputTps(Schema.ScenarioResult s) => s.Repetitions.Select(r => s.BatchSize * (double)s.GenTokens / (r.TtftSeconds + r.StepSeconds.Sum())).Order().Skip(2).Take(2).Average();
         double expected = OutputTps(candidate.Scenarios[0]) / OutputTps(baseline.Scenarios[0]);
         Assert.Equal(expected, first.GetProperty("tokens_per_dollar").GetProperty("ratio").GetDouble(), 9);
         Assert.InRange(expected, 0.9, 1.0);

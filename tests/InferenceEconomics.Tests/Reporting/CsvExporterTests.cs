@@ -53,7 +53,7 @@ public class CsvExporterTests
         var perRep = s.Repetitions.Select(r => 8.0 * 16 / r.StepSeconds.Sum()).Order().ToArray();
         double median = (perRep[2] + perRep[3]) / 2;
         Assert.Equal(median, double.Parse(b8[col("decode_tps_median")], CultureInfo.InvariantCulture), 9);
-        Assert.Equal(s.Summary!.TtftSeconds.Median * 1000, double.Parse(b8[col("ttft_ms_p50")], CultureInfo.InvariantCulture), 9);
+        Assert.Equal(s.Summary!["ttft_seconds"].Median * 1000, double.Parse(b8[col("ttft_ms_p50")], CultureInfo.InvariantCulture), 9);
         Assert.Equal("true", b8[col("synthetic_weights")]);
         Assert.Equal("NVIDIA H100 80GB HBM3", b8[col("hardware")]);
         Assert.Equal("prefill:gpu0:counter decode:gpu0:counter", b8[col("energy_sources")]);
@@ -66,9 +66,9 @@ public class CsvExporterTests
         var run = TestRuns.Build(batches: [1], prompts: [128]);
         run = run with
         {
-            Scenarios = [.. run.Scenarios, new Results.ScenarioResult
+            Scenarios = [.. run.Scenarios, new Schema.ScenarioResult
             {
-                Id = "b64-p128-g17", BatchSize = 64, PromptTokens = 128, GenTokens = 17, Status = "failed",
+                Id = "b64-p128-g17", BatchSize = 64, PromptTokens = 128, GenTokens = 17, Status = ScenarioStatus.Failed,
                 FailureReason = "out of memory, \"CUDA\" allocator",
             }],
         };

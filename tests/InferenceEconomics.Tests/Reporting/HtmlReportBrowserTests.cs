@@ -45,7 +45,7 @@ public class HtmlReportBrowserTests
 
         Assert.Equal($"InferenceEconomics report — phi-3-mini on NVIDIA H100 80GB HBM3", await page.TitleAsync());
         Assert.Equal(result.Scenarios.Count, await page.Locator("#scenarios tbody tr").CountAsync());
-        Assert.Contains("b8-p512-g17", await page.Locator("#scenarios").InnerTextAsync());
+        Assert.Equal(1, await page.Locator("#scenarios tr#scenario-b8-p512-g17").CountAsync());
         Assert.Contains("synthetic weights", await page.Locator("#labels").InnerTextAsync());
         Assert.Contains("estimated", await page.Locator("#labels").InnerTextAsync());
         Assert.Contains("not measured", await page.Locator("#sources").InnerTextAsync()); // RAPL row

@@ -1,3 +1,4 @@
+using InferenceEconomics.Metrics;
 using InferenceEconomics.Results.Comparison;
 
 namespace InferenceEconomics.Tests.Reporting;
@@ -10,7 +11,7 @@ public class RunComparerTests
     public void Ten_percent_lower_throughput_with_separated_samples_is_slower()
     {
         // Medians 102 and 92: ratio 0.90196 (|change| 9.8% > 5%); 5 vs 5 separated: p = 2/252 < 0.05.
-        var m = RunComparer.CompareMetric(ScenarioMetrics.DecodeTps, [100, 101, 102, 103, 104], [90, 91, 92, 93, 94], Defaults);
+        var m = RunComparer.CompareMetric(MetricCatalog.DecodeTps, [100, 101, 102, 103, 104], [90, 91, 92, 93, 94], Defaults);
         Assert.Equal(92.0 / 102.0, m.Ratio, 12);
         Assert.Equal(2.0 / 252, m.PValue, 12);
         Assert.Equal(Verdict.Slower, m.Verdict);
@@ -20,7 +21,7 @@ public class RunComparerTests
     public void Significant_but_within_threshold_is_same()
     {
         // Ratio 106/102 = 1.039 (3.9% < 5%) although p = 2/252.
-        var m = RunComparer.CompareMetric(ScenarioMetrics.DecodeTps, [100, 101, 102, 103, 104], [104.5, 105, 106, 107, 108], Defaults);
+        var m = RunComparer.CompareMetric(MetricCatalog.DecodeTps, [100, 101, 102, 103, 104], [104.5, 105, 106, 107, 108], Defaults);
         Assert.Equal(Verdict.Same, m.Verdict);
         Assert.True(m.PValue < 0.05);
     }
@@ -29,10 +30,10 @@ public class RunComparerTests
     public void Lower_latency_is_faster_and_higher_latency_is_slower()
     {
         // TTFT medians 0.012 -> 0.009: ratio 0.75, p = 2/252.
-        var faster = RunComparer.CompareMetric(ScenarioMetrics.Ttft, [0.010, 0.011, 0.012, 0.013, 0.014], [0.008, 0.0085, 0.009, 0.0095, 0.0099], Defaults);
+        var faster = RunComparer.CompareMetric(MetricCatalog.Ttft, [0.010, 0.011, 0.012, 0.013, 0.014], [0.008, 0.0085, 0.009, 0.0095, 0.0099], Defaults);
         Assert.Equal(0.75, faster.Ratio, 12);
         Assert.Equal(Verdict.Faster, faster.Verdict);
-        var slower = RunComparer.CompareMetric(ScenarioMetrics.Ttft, [0.008, 0.0085, 0.009, 0.0095, 0.0099], [0.010, 0.011, 0.012, 0.013, 0.014], Defaults);
+        var slower = RunComparer.CompareMetric(MetricCatalog.Ttft, [0.008, 0.0085, 0.009, 0.0095, 0.0099], [0.010, 0.011, 0.012, 0.013, 0.014], Defaults);
         Assert.Equal(Verdict.Slower, slower.Verdict);
     }
 
@@ -40,7 +41,7 @@ public class RunComparerTests
     public void Three_repetitions_cannot_reach_significance_and_say_so()
     {
         // Even fully separated, 3 vs 3 gives p = 0.1 >= 0.05: Same, with a note.
-        var m = RunComparer.CompareMetric(ScenarioMetrics.DecodeTps, [100, 101, 102], [50, 51, 52], Defaults);
+        var m = RunComparer.CompareMetric(MetricCatalog.DecodeTps, [100, 101, 102], [50, 51, 52], Defaults);
         Assert.Equal(0.1, m.PValue, 12);
         Assert.Equal(Verdict.Same, m.Verdict);
         Assert.Contains("too few samples", m.Note);
@@ -51,7 +52,7 @@ public class RunComparerTests
     {
         // Medians 100 vs 90 but overlapping: U1 = 1+2+3+3+4 = 13, U = 12 of 25; 126 of the 252
         // orderings have U <= 12 (the distribution is symmetric about 12.5), so p = 2 * 126/252 = 1.
-        var m = RunComparer.CompareMetric(ScenarioMetrics.DecodeTps, [60, 80, 100, 120, 140], [55, 75, 90, 125, 145], Defaults);
+        var m = RunComparer.CompareMetric(MetricCatalog.DecodeTps, [60, 80, 100, 120, 140], [55, 75, 90, 125, 145], Defaults);
         Assert.Equal(0.9, m.Ratio, 12);
         Assert.Equal(1.0, m.PValue, 12);
         Assert.Equal(Verdict.Same, m.Verdict);
@@ -129,7 +130,7 @@ public class RunComparerTests
         var run = TestRuns.Build(batches: [8], prompts: [128]);
         var report = RunComparer.Compare(run, run, new ComparisonOptions { BaselinePricePerHour = 2, CandidatePricePerHour = 4 });
         var s = report.Scenarios.Single();
-        var outputTps = run.Scenarios[0].Summary!.OutputTps.Median;
+        var outputTps = run.Scenarios[0].Summary!["output_tps"].Median;
         Assert.Equal(outputTps * 1800, s.TokensPerDollar!.Baseline, 6);
         Assert.Equal(0.5, s.TokensPerDollar.Ratio, 12);
     }

@@ -44,8 +44,8 @@ internal static class TestRuns
                 }
                 var sc = new ScenarioResult
                 {
-                    Id = $"b{b}-p{p}-g{gen}", BatchSize = b, PromptTokens = p, GenTokens = gen, Status = "ok",
-                    WarmupRepetitions = 1, StopReason = "ci_reached", Repetitions = list,
+                    Id = $"b{b}-p{p}-g{gen}", BatchSize = b, PromptTokens = p, GenTokens = gen, Status = ScenarioStatus.Ok,
+                    WarmupRepetitions = 1, StopReason = StopReason.CiReached, Repetitions = list,
                 };
                 sc = sc with { Summary = Summarize(sc) };
                 if (telemetry) sc = sc with { Telemetry = PhasesFor(sc) };
@@ -57,7 +57,7 @@ internal static class TestRuns
             RunId = $"run-{seed}",
             StartedUtc = started ?? new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.Zero),
             Tool = new ToolInfo("InferenceEconomics", "0.1.0", "abc1234"),
-            Config = new RunConfig { ModelSpec = model, Device = device, BatchSizes = batches, PromptTokens = prompts, GenTokens = [gen] },
+            Config = new RunSettings { ModelSpec = model, Device = Device.TryParse(device)!.Value, BatchSizes = batches, PromptTokens = prompts, GenTokens = [gen] },
             Environment = new EnvironmentInfo
             {
                 Host = host, Os = "Debian 12", CpuModel = "AMD EPYC 9654", LogicalCores = 16, MemoryBytes = 128L << 30, DotnetVersion = "10.0.0",
@@ -67,10 +67,10 @@ internal static class TestRuns
             Model = new ModelInfo
             {
                 Name = model, Path = "models/cache/phi-3-mini-int4", Synthetic = synthetic, SyntheticOf = synthetic ? model : null,
-                ModelType = "phi3", Precision = "int4", IoDType = "fp16", Attention = "GroupQueryAttention", Layers = 32, HiddenSize = 3072,
+                ModelType = "phi3", Precision = WeightPrecision.Int4, IoDType = IoDType.Float16, Attention = AttentionKind.GroupQuery, Layers = 32, HiddenSize = 3072,
                 Heads = 32, KvHeads = 32, HeadSize = 96, IntermediateSize = 8192, VocabSize = 32064, ContextLength = 4096,
             },
-            Engine = new EngineInfo("genai", "0.18.0", device == "cpu" ? "cpu" : "cuda", device),
+            Engine = new EngineInfo(EngineKind.GenAi, "0.18.0", device == "cpu" ? "cpu" : "cuda", Device.TryParse(device)!.Value),
             Scenarios = scenarios,
             Telemetry = telemetry ? RunTelemetry(clock) : null,
             Labels = synthetic ? [$"synthetic weights, same shape as {model}"] : [],
@@ -86,19 +86,20 @@ internal static class TestRuns
         }).Select(s => s with { Summary = Summarize(s) }).ToList(),
     };
 
-    public static ScenarioSummary Summarize(ScenarioResult s)
+    /// <summary>The summary written the documented way (results/README.md keys), independently of the metric catalog.</summary>
+    public static IReadOnlyDictionary<string, SampleSummary> Summarize(ScenarioResult s)
     {
         var reps = s.Repetitions;
-        return new ScenarioSummary
+        return new Dictionary<string, SampleSummary>
         {
-            PrefillTps = Sum(reps.Select(r => s.BatchSize * (double)s.PromptTokens / r.PrefillSeconds)),
-            DecodeTps = Sum(reps.Select(r => s.BatchSize * (double)r.StepSeconds.Count / r.StepSeconds.Sum())),
-            OutputTps = Sum(reps.Select(r => s.BatchSize * (double)s.GenTokens / r.E2eSeconds)),
-            TtftSeconds = Sum(reps.Select(r => r.TtftSeconds)),
-            TpotSeconds = Sum(reps.Select(r => r.StepSeconds.Average())),
-            E2eSeconds = Sum(reps.Select(r => r.E2eSeconds)),
-            ItlSeconds = Sum(reps.SelectMany(r => r.StepSeconds)),
-            PrefillSeconds = Sum(reps.Select(r => r.PrefillSeconds)),
+            ["prefill_tps"] = Sum(reps.Select(r => s.BatchSize * (double)s.PromptTokens / r.PrefillSeconds)),
+            ["decode_tps"] = Sum(reps.Select(r => s.BatchSize * (double)r.StepSeconds.Count / r.StepSeconds.Sum())),
+            ["output_tps"] = Sum(reps.Select(r => s.BatchSize * (double)s.GenTokens / r.E2eSeconds)),
+            ["ttft_seconds"] = Sum(reps.Select(r => r.TtftSeconds)),
+            ["tpot_seconds"] = Sum(reps.Select(r => r.StepSeconds.Average())),
+            ["e2e_seconds"] = Sum(reps.Select(r => r.E2eSeconds)),
+            ["itl_seconds"] = Sum(reps.SelectMany(r => r.StepSeconds)),
+            ["prefill_seconds"] = Sum(reps.Select(r => r.PrefillSeconds)),
         };
     }
 
@@ -122,9 +123,9 @@ internal static class TestRuns
         {
             Phases =
             [
-                new PhaseTelemetry { Phase = "prefill", Source = "gpu0", Method = "counter", Seconds = prefillSeconds, GrossJoules = prefillJ,
+                new PhaseTelemetry { Phase = Phase.Prefill, Source = "gpu0", Method = "counter", Seconds = prefillSeconds, GrossJoules = prefillJ,
                     JoulesPerToken = prefillJ / (n * s.BatchSize * (double)s.PromptTokens), AverageWatts = 520, PeakWatts = 610, AverageUtilization = 97, Samples = 12 },
-                new PhaseTelemetry { Phase = "decode", Source = "gpu0", Method = "counter", Seconds = decodeSeconds, GrossJoules = decodeJ,
+                new PhaseTelemetry { Phase = Phase.Decode, Source = "gpu0", Method = "counter", Seconds = decodeSeconds, GrossJoules = decodeJ,
                     JoulesPerToken = decodeJ / (n * s.BatchSize * (double)(s.GenTokens - 1)), AverageWatts = 380, PeakWatts = 430, AverageUtilization = 71, Samples = 40 },
             ],
         };

@@ -31,6 +31,6 @@ public class ModelCacheCommandTests
         var clean = CliRunner.RunWith(paths, "models", "clean", "tiny");
         Assert.Equal(0, clean.ExitCode);
         Assert.False(Directory.Exists(folder));
-        Assert.Contains($"removed 1 cached model(s), {InferenceEconomics.Reporting.RunSummaryTable.FormatBytes(bytes)}", clean.Out);
+        Assert.Contains($"removed 1 cached model(s), {InferenceEconomics.Reporting.Format.Bytes(bytes)}", clean.Out);
     }
 }

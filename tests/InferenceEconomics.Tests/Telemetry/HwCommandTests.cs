@@ -1,5 +1,7 @@
+using InferenceEconomics.Telemetry;
 using System.Text.Json;
 using InferenceEconomics.Cli;
+using InferenceEconomics.Tests.TestSupport;
 using InferenceEconomics.Common;
 using InferenceEconomics.Measurement;
 
@@ -65,21 +67,23 @@ public sealed class HwCommandTests
 
 public sealed class TelemetryCliOptionsTests
 {
+    private static RunSettings Bind(params string[] args) => ((InferenceEconomics.Cli.Commands.RunCommandSettings)InferenceEconomics.Cli.CliMain.Bind(args)).Run;
+
     [Fact]
     public void Defaults_and_overrides()
     {
-        var d = InferenceEconomics.Cli.Commands.TelemetryCliOptions.Read(new CliArgs([]));
-        Assert.Equal((50, 3.0, true), (d.SampleMs, d.IdleBaselineSeconds, d.Enabled));
-        var o = InferenceEconomics.Cli.Commands.TelemetryCliOptions.Read(new CliArgs(["--sample-ms", "10", "--no-idle", "--no-telemetry"]));
-        Assert.Equal((10, 0.0, false), (o.SampleMs, o.IdleBaselineSeconds, o.Enabled));
-        Assert.Equal(1.5, InferenceEconomics.Cli.Commands.TelemetryCliOptions.Read(new CliArgs(["--idle-seconds=1.5"])).IdleBaselineSeconds);
+        var d = Bind();
+        Assert.Equal((50, 3.0, true), (d.TelemetrySampleMs, d.IdleBaselineSeconds, d.Telemetry));
+        var o = Bind("--sample-ms", "10", "--no-idle", "--no-telemetry");
+        Assert.Equal((10, 0.0, false), (o.TelemetrySampleMs, o.IdleBaselineSeconds, o.Telemetry));
+        Assert.Equal(1.5, Bind("--idle-seconds=1.5").IdleBaselineSeconds);
     }
 
     [Fact]
     public void Sample_period_below_5_ms_is_a_usage_error_naming_the_option()
     {
-        var e = Assert.Throws<InferenceEconomicsException>(() => InferenceEconomics.Cli.Commands.TelemetryCliOptions.Read(new CliArgs(["--sample-ms", "2"])));
-        Assert.Equal(ErrorKind.Usage, e.Kind);
-        Assert.Contains("--sample-ms 2 is out of range", e.Message);
+        var o = CliRunner.Run("--sample-ms", "2");
+        Assert.Equal((int)ErrorKind.Usage, o.ExitCode);
+        Assert.StartsWith("error: --sample-ms 2: must be from 5 to 60000", o.Err);
     }
 }

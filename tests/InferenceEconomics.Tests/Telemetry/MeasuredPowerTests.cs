@@ -1,3 +1,4 @@
+using InferenceEconomics.Reporting;
 using InferenceEconomics.Results;
 using InferenceEconomics.Telemetry;
 
@@ -5,7 +6,7 @@ namespace InferenceEconomics.Tests.Telemetry;
 
 public sealed class MeasuredPowerTests
 {
-    private static PhaseTelemetry P(string phase, string src, double s, double j, double? net = null) =>
+    private static PhaseTelemetry P(Phase phase, string src, double s, double j, double? net = null) =>
         new() { Phase = phase, Source = src, Method = "counter", Seconds = s, GrossJoules = j, NetJoules = net, Samples = 3 };
 
     [Fact]
@@ -15,13 +16,13 @@ public sealed class MeasuredPowerTests
         {
             Phases =
             [
-                P("prefill", "gpu0", 1, 300, 200), P("decode", "gpu0", 3, 600, 300),   // gpu0: 900 J / 4 s = 225 W (net 500/4 = 125)
-                P("prefill", "cpu-package-0", 1, 50, 20), P("decode", "cpu-package-0", 3, 150, 60), // 200 / 4 = 50 W (net 80/4 = 20)
+                P(Phase.Prefill, "gpu0", 1, 300, 200), P(Phase.Decode, "gpu0", 3, 600, 300),   // gpu0: 900 J / 4 s = 225 W (net 500/4 = 125)
+                P(Phase.Prefill, "cpu-package-0", 1, 50, 20), P(Phase.Decode, "cpu-package-0", 3, 150, 60), // 200 / 4 = 50 W (net 80/4 = 20)
             ],
         };
         Assert.Equal(275, MeasuredPower.AverageWatts(t)!.Value, 9);
         Assert.Equal(145, MeasuredPower.AverageWatts(t, netOfIdle: true)!.Value, 9);
-        Assert.Equal(250, MeasuredPower.AverageWatts(t, "decode")!.Value, 9);     // 600/3 + 150/3
+        Assert.Equal(250, MeasuredPower.AverageWatts(t, Phase.Decode)!.Value, 9);     // 600/3 + 150/3
         Assert.Equal(["cpu-package-0", "gpu0"], MeasuredPower.Devices(t));
     }
 
@@ -30,7 +31,7 @@ public sealed class MeasuredPowerTests
     {
         Assert.Null(MeasuredPower.AverageWatts(null));
         Assert.Null(MeasuredPower.AverageWatts(new ScenarioTelemetry()));
-        Assert.Null(MeasuredPower.AverageWatts(new ScenarioTelemetry { Phases = [P("decode", "gpu0", 2, 100)] }, netOfIdle: true));
+        Assert.Null(MeasuredPower.AverageWatts(new ScenarioTelemetry { Phases = [P(Phase.Decode, "gpu0", 2, 100)] }, netOfIdle: true));
     }
 
     [Fact]
@@ -56,14 +57,14 @@ public sealed class TelemetryTextTests
     {
         var t = new ScenarioTelemetry
         {
-            Phases = [new PhaseTelemetry { Phase = "decode", Source = "gpu0", Method = "counter", Seconds = 2, GrossJoules = 600, NetJoules = 400, JoulesPerToken = 0.75, NetJoulesPerToken = 0.5, AverageWatts = 300, PeakWatts = 350.3, Samples = 40 }],
-            Host = [new HostPhaseTelemetry { Phase = "decode", Seconds = 2, AverageSystemCpuPercent = 12.5, AverageProcessCpuPercent = 10, PeakRssBytes = 3 * 1024 * 1024, Samples = 40 }],
+            Phases = [new PhaseTelemetry { Phase = Phase.Decode, Source = "gpu0", Method = "counter", Seconds = 2, GrossJoules = 600, NetJoules = 400, JoulesPerToken = 0.75, NetJoulesPerToken = 0.5, AverageWatts = 300, PeakWatts = 350.3, Samples = 40 }],
+            Host = [new HostPhaseTelemetry { Phase = Phase.Decode, Seconds = 2, AverageSystemCpuPercent = 12.5, AverageProcessCpuPercent = 10, PeakRssBytes = 3 * 1024 * 1024, Samples = 40 }],
             Warnings = ["gpu0 throttled (power cap) during decode: 3 of 40 samples"],
             NotMeasured = ["CPU package energy: not measured (rapl: x)"],
         };
         var lines = TelemetryText.ScenarioMarkdown(t);
         Assert.Contains("| decode | gpu0 | counter | 2.000 | 600.000 | 400.000 | 0.75 | 0.5 | 300.0 | 350.3 | — | — | 40 |", lines);
-        Assert.Contains("| decode | 2.000 | 12.5 | 10.0 | 3 MiB | 40 |", lines);
+        Assert.Contains("| decode | 2.000 | 12.5 | 10.0 | 3.0 MiB | 40 |", lines);
         Assert.Contains("- warning: gpu0 throttled (power cap) during decode: 3 of 40 samples", lines);
         Assert.Contains("- CPU package energy: not measured (rapl: x)", lines);
         Assert.DoesNotContain("- CPU package energy: not measured (rapl: x)", TelemetryText.ScenarioMarkdown(t, includeNotMeasured: false));

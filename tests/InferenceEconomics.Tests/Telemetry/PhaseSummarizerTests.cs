@@ -22,7 +22,7 @@ public sealed class PhaseSummarizerTests
 
     private static ScenarioResult Scenario(int gen = 5) => new()
     {
-        Id = "b2-p8-g5", BatchSize = 2, PromptTokens = 8, GenTokens = gen, Status = "ok",
+        Id = "b2-p8-g5", BatchSize = 2, PromptTokens = 8, GenTokens = gen, Status = ScenarioStatus.Ok,
         Repetitions =
         [
             Rep(1.5, 0.5, 4.0),
@@ -56,7 +56,7 @@ public sealed class PhaseSummarizerTests
         var idle = new Dictionary<string, double> { ["gpu0"] = 40 };
         var t = PhaseSummarizer.Summarize(Scenario(), ch, table, idle, []);
 
-        var prefill = t.Phases.Single(p => p.Phase == "prefill");
+        var prefill = t.Phases.Single(p => p.Phase == Phase.Prefill);
         // rep 1: E(1.5) = 200, E(2) = 300 -> 100; rep 2: E(5.25) = 750, E(5.75) = 850 -> 100. Total 200 J in 1 s.
         Assert.Equal("counter", prefill.Method);
         Assert.Equal(200, prefill.GrossJoules, 9);
@@ -68,7 +68,7 @@ public sealed class PhaseSummarizerTests
         Assert.Equal(32, prefill.Tokens);
         Assert.Equal(1, prefill.Samples);                          // only t = 2 lies inside a prefill window
 
-        var decode = t.Phases.Single(p => p.Phase == "decode");
+        var decode = t.Phases.Single(p => p.Phase == Phase.Decode);
         // rep 1: E(4) - E(2) = 600 - 300 = 300; rep 2: E(8.75) = 1275, E(5.75) = 850 -> 425. Total 725 J in 5 s.
         Assert.Equal(725, decode.GrossJoules, 9);
         Assert.Equal(145, decode.AverageWatts!.Value, 9);
@@ -87,7 +87,7 @@ public sealed class PhaseSummarizerTests
     {
         var (ch, table) = Table(withCounter: false);
         var t = PhaseSummarizer.Summarize(Scenario(), ch, table, null, []);
-        var decode = t.Phases.Single(p => p.Phase == "decode");
+        var decode = t.Phases.Single(p => p.Phase == Phase.Decode);
         // [2,4]: P = 100, 200, 100 -> 150 + 150 = 300 J.
         // [5.75, 8.75]: P(5.75) = 125, P(6) = 100, P(7) = 200, P(8) = 100, P(8.75) = 175:
         //   (125+100)/2 x 0.25 + 150 + 150 + (100+175)/2 x 0.75 = 28.125 + 300 + 103.125 = 431.25 J.
@@ -95,7 +95,7 @@ public sealed class PhaseSummarizerTests
         Assert.Equal(731.25, decode.GrossJoules, 9);
         Assert.Equal(731.25 / 16, decode.JoulesPerToken!.Value, 9);
         Assert.Null(decode.NetJoules);                              // no idle baseline given
-        var prefill = t.Phases.Single(p => p.Phase == "prefill");
+        var prefill = t.Phases.Single(p => p.Phase == Phase.Prefill);
         // [1.5, 2]: P(1.5) = 150 -> (150+100)/2 x 0.5 = 62.5; [5.25, 5.75]: P = 175 .. 125 -> 150 x 0.5 = 75. Total 137.5 J.
         Assert.Equal(137.5, prefill.GrossJoules, 9);
     }
@@ -106,9 +106,9 @@ public sealed class PhaseSummarizerTests
         var (ch, table) = Table(withCounter: true);
         var t = PhaseSummarizer.Summarize(Scenario(), ch, table, null, []);
         // prefill: (1,2] = 20 for 0.5 s, (5,6] = 60 for 0.5 s -> 40 %
-        Assert.Equal(40, t.Host.Single(h => h.Phase == "prefill").AverageSystemCpuPercent!.Value, 9);
+        Assert.Equal(40, t.Host.Single(h => h.Phase == Phase.Prefill).AverageSystemCpuPercent!.Value, 9);
         // decode: 30 + 40 + 60 x 0.25 + 70 + 80 + 90 x 0.75 = 302.5 over 5 s -> 60.5 %
-        Assert.Equal(60.5, t.Host.Single(h => h.Phase == "decode").AverageSystemCpuPercent!.Value, 9);
+        Assert.Equal(60.5, t.Host.Single(h => h.Phase == Phase.Decode).AverageSystemCpuPercent!.Value, 9);
     }
 
     [Fact]
@@ -138,8 +138,8 @@ public sealed class PhaseSummarizerTests
             Repetitions = [Rep(1.5, 0.5, 2.0)],   // decode end = decode start
         };
         var t = PhaseSummarizer.Summarize(s, ch, table, null, []);
-        Assert.DoesNotContain(t.Phases, p => p.Phase == "decode");
-        Assert.Equal(16, t.Phases.Single(p => p.Phase == "prefill").Tokens);
+        Assert.DoesNotContain(t.Phases, p => p.Phase == Phase.Decode);
+        Assert.Equal(16, t.Phases.Single(p => p.Phase == Phase.Prefill).Tokens);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class PhaseSummarizerTests
         var (ch, table) = Table(withCounter: true);
         var s = Scenario() with { Repetitions = [Rep(1.5, 0.5, 4.0), Rep(9.5, 0.25, 12.0)] }; // decode ends after the last sample
         var t = PhaseSummarizer.Summarize(s, ch, table, null, []);
-        var decode = t.Phases.Single(p => p.Phase == "decode");
+        var decode = t.Phases.Single(p => p.Phase == Phase.Decode);
         Assert.Equal(2, decode.Windows);
         Assert.Equal(1, decode.WindowsNotCovered);
         Assert.Equal(300, decode.GrossJoules, 9);

@@ -28,16 +28,16 @@ public sealed class RealModelTelemetryTests
         }, clock);
         rec.MeasureIdleBaseline(CancellationToken.None);
 
-        var settings = new MeasurementSettings { WarmupRepetitions = 1, MinRepetitions = 3, MaxRepetitions = 3, TimeBudgetSeconds = 1 };
+        var settings = new RunSettings { WarmupRepetitions = 1, MinRepetitions = 3, MaxRepetitions = 3, TimeBudgetSeconds = 1 };
         var outcome = new SweepRunner(engine, model.Config, settings, clock).Run(Scenario.Matrix([2], [8], [48]));
         var scenario = outcome.Scenarios.Single();
-        Assert.Equal("ok", scenario.Status);
+        Assert.Equal(ScenarioStatus.Ok, scenario.Status);
         scenario = scenario with { Telemetry = rec.Summarize(scenario) };
         var info = rec.Finish()!;
 
         var t = scenario.Telemetry!;
-        Assert.Equal(["decode", "prefill"], t.Host.Select(h => h.Phase).Order());
-        var decode = t.Host.Single(h => h.Phase == "decode");
+        Assert.Equal([Phase.Prefill, Phase.Decode], t.Host.Select(h => h.Phase).Order());
+        var decode = t.Host.Single(h => h.Phase == Phase.Decode);
         Assert.Equal(scenario.Repetitions.Sum(r => r.DecodeEndOffset - r.DecodeStartOffset), decode.Seconds, 9);
         Assert.NotNull(decode.AverageProcessCpuPercent);
         Assert.True(decode.PeakRssBytes > 0);

@@ -70,13 +70,13 @@ public sealed class RecorderTests
         double d1 = clock.NowOffset;
         var scenario = new ScenarioResult
         {
-            Id = "s", BatchSize = 1, PromptTokens = 4, GenTokens = 3, Status = "ok",
+            Id = "s", BatchSize = 1, PromptTokens = 4, GenTokens = 3, Status = ScenarioStatus.Ok,
             Repetitions = [new RepetitionSample { PrefillSeconds = d0 - p0, TtftSeconds = d0 - p0, StepSeconds = [(d1 - d0) / 2, (d1 - d0) / 2], PrefillStartOffset = p0, DecodeStartOffset = d0, DecodeEndOffset = d1 }],
         };
         var t = rec.Summarize(scenario)!;
 
         Assert.Empty(t.Phases);                                          // no energy source here
-        var decode = t.Host.Single(h => h.Phase == "decode");
+        var decode = t.Host.Single(h => h.Phase == Phase.Decode);
         Assert.True(decode.Samples >= 1, $"{decode.Samples} samples in a 200 ms window at 10 ms"); // ~20 expected; loose for a loaded machine
         Assert.InRange(decode.AverageProcessCpuPercent!.Value, 1e-9, 100); // this thread was burning CPU
         Assert.True(decode.PeakRssBytes > 0);
@@ -108,11 +108,11 @@ public sealed class RecorderTests
         double c = clock.NowOffset;
         var s = new ScenarioResult
         {
-            Id = "s", BatchSize = 2, PromptTokens = 5, GenTokens = 3, Status = "ok",
+            Id = "s", BatchSize = 2, PromptTokens = 5, GenTokens = 3, Status = ScenarioStatus.Ok,
             Repetitions = [new RepetitionSample { PrefillSeconds = b - a, TtftSeconds = b - a, StepSeconds = [(c - b) / 2, (c - b) / 2], PrefillStartOffset = a, DecodeStartOffset = b, DecodeEndOffset = c }],
         };
         var t = rec.Summarize(s)!;
-        var decode = t.Phases.Single(p => p.Phase == "decode");
+        var decode = t.Phases.Single(p => p.Phase == Phase.Decode);
         Assert.Equal("counter", decode.Method);
         Near(50 * (c - b), decode.GrossJoules);                             // 50 W x window
         Assert.InRange(decode.NetJoules!.Value, -0.1 * decode.GrossJoules, 0.1 * decode.GrossJoules); // all of it is idle power

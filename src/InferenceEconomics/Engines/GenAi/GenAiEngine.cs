@@ -38,12 +38,13 @@ public sealed class GenAiEngine : IInferenceEngine
 
     public GenAiEngine(ResolvedModel model, EngineOptions options)
     {
-        bool cuda = options.Device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+        bool cuda = options.Device.IsCuda;
         if (cuda && !CudaAddOnPresent)
             throw new InferenceEconomicsException(ErrorKind.DeviceUnavailable,
                 $"the GenAI engine here runs on CPU only: GenAI's CUDA add-on (Microsoft.ML.OnnxRuntimeGenAI.Cuda) is not installed; use --engine ort --device {options.Device}");
         _ = Handle.Value;
         _genAiConfig = model.Config;
+        int t = options.EffectiveIntraOpThreads;
         try
         {
             _config = new Config(model.Directory);
@@ -51,12 +52,11 @@ public sealed class GenAiEngine : IInferenceEngine
             if (cuda)
             {
                 _config.AppendProvider("cuda");
-                var id = options.Device.Contains(':') ? options.Device[(options.Device.IndexOf(':') + 1)..] : "0";
-                _config.SetProviderOption("cuda", "device_id", id);
+                _config.SetProviderOption("cuda", "device_id", options.Device.Ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 if (options.CudaGraph) _config.SetProviderOption("cuda", "enable_cuda_graph", "1");
             }
-            if (options.IntraOpThreads is int t)
-                _config.Overlay($"{{\"model\":{{\"decoder\":{{\"session_options\":{{\"intra_op_num_threads\":{t}}}}}}}}}");
+            // Always set, so the threads recorded in the engine info are the ones used (the model's own config may name others).
+            _config.Overlay($"{{\"model\":{{\"decoder\":{{\"session_options\":{{\"intra_op_num_threads\":{t}}}}}}}}}");
             _model = new Model(_config);
         }
         catch (OnnxRuntimeGenAIException e)
@@ -65,9 +65,9 @@ public sealed class GenAiEngine : IInferenceEngine
             throw new InferenceEconomicsException(ErrorKind.ModelFileInvalid,
                 $"ONNX Runtime GenAI could not load '{model.Directory}': {FirstLine(e.Message)}; check the model files (regenerate a synthetic model, or re-download)", e);
         }
-        Info = cuda
-            ? new EngineInfo("genai", Versions.GenAi, "CUDAExecutionProvider", options.Device.Contains(':') ? options.Device : "cuda:0")
-            : new EngineInfo("genai", Versions.GenAi, "CPUExecutionProvider", "cpu");
+        var device = cuda ? options.Device with { Index = options.Device.Ordinal } : Device.Cpu;
+        Info = new EngineInfo(EngineKind.GenAi, Versions.GenAi, cuda ? "CUDAExecutionProvider" : "CPUExecutionProvider", device)
+            { IntraOpThreads = t };
     }
 
     public RepetitionTimestamps Run(GenerationRequest request, CancellationToken cancellationToken = default)

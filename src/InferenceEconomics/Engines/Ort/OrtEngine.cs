@@ -16,7 +16,7 @@ namespace InferenceEconomics.Engines.Ort;
 public sealed class OrtEngine : IInferenceEngine
 {
     private readonly GenAiConfig _config;
-    private readonly OrtDeviceSpec _device;
+    private readonly Device _device;
     private readonly SessionOptions _sessionOptions;
     private readonly SessionOptions _selectorOptions; // same EP, never CUDA graphs
     private readonly InferenceSession _session;
@@ -45,9 +45,9 @@ public sealed class OrtEngine : IInferenceEngine
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         _config = model.Config;
-        _device = OrtEngineSupport.Check(OrtDeviceSpec.Parse(options.Device), CudaLibraries.TryLoad);
+        _device = OrtEngineSupport.Check(options.Device, CudaLibraries.TryLoad);
         if (options.CudaGraph && !_device.IsCuda)
-            throw new InferenceEconomicsException(ErrorKind.Usage, "--cuda-graph needs --device cuda[:N]; drop it for the CPU");
+            throw new ValidationException([new(nameof(RunSettings.CudaGraph), null, "captures CUDA graphs, so it needs a CUDA device", "drop it for the CPU")]);
 
         var modelPath = Path.Combine(model.Directory, _config.Filename);
         if (!File.Exists(modelPath))
@@ -85,7 +85,7 @@ public sealed class OrtEngine : IInferenceEngine
             SharesKvBuffer = _config.PastPresentShareBuffer && !_hasPositionIds;
 
             _deviceMemory = _device.IsCuda
-                ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, _device.Index, OrtMemType.Default)
+                ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, _device.Ordinal, OrtMemType.Default)
                 : OrtMemoryInfo.DefaultInstance;
             _deviceAllocator = _device.IsCuda ? new OrtAllocator(_session, _deviceMemory) : OrtAllocator.DefaultInstance;
 
@@ -112,17 +112,10 @@ public sealed class OrtEngine : IInferenceEngine
             throw;
         }
 
-        Info = new EngineInfo("ort", OrtEngineSupport.OrtVersion, _device.ExecutionProvider, _device.Name);
+        Info = new EngineInfo(EngineKind.Ort, OrtEngineSupport.OrtVersion, OrtEngineSupport.ExecutionProvider(_device), _device) { IntraOpThreads = options.EffectiveIntraOpThreads };
     }
 
-    /// <summary>
-    /// GenAI's default (model.cpp: half the hardware threads, 1..16), so that the two engines are compared at the
-    /// same parallelism. ORT's own default (all physical cores, spinning) was 1.5-2x slower per decode step than
-    /// GenAI on a busy 2-core machine, where GenAI ran one thread.
-    /// </summary>
-    internal static int DefaultIntraOpThreads => Math.Clamp(Environment.ProcessorCount / 2, 1, 16);
-
-    private static SessionOptions CreateSessionOptions(OrtDeviceSpec device, EngineOptions options, bool cudaGraph)
+    private static SessionOptions CreateSessionOptions(Device device, EngineOptions options, bool cudaGraph)
     {
         // Errors only: ORT's warnings (e.g. shape nodes placed on the CPU next to the CUDA EP) would go to stderr.
         var so = new SessionOptions
@@ -131,20 +124,20 @@ public sealed class OrtEngine : IInferenceEngine
             LogId = "ie-ort",
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
-        so.IntraOpNumThreads = options.IntraOpThreads ?? DefaultIntraOpThreads;
+        so.IntraOpNumThreads = options.EffectiveIntraOpThreads;
         if (device.IsCuda)
         {
             using var cuda = new OrtCUDAProviderOptions();
             cuda.UpdateOptions(new Dictionary<string, string>
             {
-                ["device_id"] = device.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["device_id"] = device.Ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["enable_cuda_graph"] = cudaGraph ? "1" : "0",
             });
             try { so.AppendExecutionProvider_CUDA(cuda); }
             catch (OnnxRuntimeException e)
             {
                 so.Dispose();
-                throw new InferenceEconomicsException(ErrorKind.DeviceUnavailable, $"CUDA cannot be used: ONNX Runtime could not start its CUDA EP on {device.Name}: {FirstLine(e.Message)}", e);
+                throw new InferenceEconomicsException(ErrorKind.DeviceUnavailable, $"CUDA cannot be used: ONNX Runtime could not start its CUDA EP on {device}: {FirstLine(e.Message)}", e);
             }
         }
         return so;
@@ -183,12 +176,12 @@ public sealed class OrtEngine : IInferenceEngine
         }
         catch (OnnxRuntimeException e) when (IsOutOfMemory(e))
         {
-            throw new ScenarioFailedException($"out of memory at batch {b}, {p + g} tokens on {_device.Name}: {FirstLine(e.Message)}", e);
+            throw new ScenarioFailedException($"out of memory at batch {b}, {p + g} tokens on {_device}: {FirstLine(e.Message)}", e);
         }
         catch (OnnxRuntimeException e)
         {
             // Recorded as this scenario's failure; the sweep goes on with the next one.
-            throw new ScenarioFailedException($"ONNX Runtime failed at batch {b}, {p}+{g} tokens on {_device.Name}: {FirstLine(e.Message)}", e);
+            throw new ScenarioFailedException($"ONNX Runtime failed at batch {b}, {p}+{g} tokens on {_device}: {FirstLine(e.Message)}", e);
         }
     }
 

@@ -17,14 +17,21 @@ public static class OrtEngineSupport
     /// Throws <see cref="InferenceEconomicsException"/> (Usage for a malformed value, DeviceUnavailable when
     /// CUDA cannot be used) with one line naming what failed; returns normally for cpu or a usable CUDA device.
     /// </summary>
-    public static void CheckDevice(string device) => Check(OrtDeviceSpec.Parse(device), CudaLibraries.TryLoad);
+    public static void CheckDevice(Device device) => Check(device, CudaLibraries.TryLoad);
 
-    internal static OrtDeviceSpec Check(OrtDeviceSpec spec, Func<string, bool> tryLoad)
+    /// <summary>The ORT execution provider that runs on a device.</summary>
+    public static string ExecutionProvider(Device device) => device.IsCuda ? "CUDAExecutionProvider" : "CPUExecutionProvider";
+
+    /// <summary>"cuda" means the first GPU: results name it "cuda:0".</summary>
+    internal static Device Normalize(Device device) => device.IsCuda ? device with { Index = device.Ordinal } : device;
+
+    internal static Device Check(Device spec, Func<string, bool> tryLoad)
     {
+        spec = Normalize(spec);
         if (!spec.IsCuda) return spec;
         if (!IsCudaEpInThisBuild)
             throw new InferenceEconomicsException(ErrorKind.DeviceUnavailable,
-                $"CUDA cannot be used: libonnxruntime_providers_cuda.so is not in this build (CPU ONNX Runtime {OrtVersion}); use ./run.sh --device {spec.Name}, which builds the GPU variant (-p:IeGpu=true) needing CUDA {CudaLibraries.CudaMajor} and cuDNN {CudaLibraries.CudnnMajor}");
+                $"CUDA cannot be used: libonnxruntime_providers_cuda.so is not in this build (CPU ONNX Runtime {OrtVersion}); run with --device {spec} through the entry script, which builds the GPU variant (-p:IeGpu=true) needing CUDA {CudaLibraries.CudaMajor} and cuDNN {CudaLibraries.CudnnMajor}");
         if (CudaLibraries.FirstMissing(tryLoad) is { } missing)
             throw new InferenceEconomicsException(ErrorKind.DeviceUnavailable, CudaLibraries.MissingMessage(missing));
         return spec;

@@ -9,12 +9,15 @@ namespace InferenceEconomics.Models.Synthetic;
 /// Valid pairs: fp32 weights + fp32 I/O (CPU), int4 + fp32 I/O (CPU), int4 + fp16 I/O (CUDA int4),
 /// fp16 weights + fp16 I/O (CUDA fp16).
 /// </summary>
-public sealed record SyntheticSpec(ModelShape Shape, WeightPrecision Precision, IoDType Io, int Seed = 1234, string? PresetName = null)
+public sealed record SyntheticSpec(ModelShape Shape, WeightPrecision Precision, IoDType Io, int Seed = SyntheticSpec.DefaultSeed, string? PresetName = null)
 {
+    /// <summary>Weight seed of every synthetic model unless one is asked for, so runs and "models synth" share cache entries.</summary>
+    public const int DefaultSeed = 1234;
+
     /// <summary>The builder's I/O dtype for a precision: fp16 weights mean the CUDA form, else fp32 (CPU).</summary>
     public static IoDType DefaultIo(WeightPrecision p) => p == WeightPrecision.Fp16 ? IoDType.Float16 : IoDType.Float32;
 
-    public static SyntheticSpec ForPreset(string preset, WeightPrecision precision, int seed = 1234) =>
+    public static SyntheticSpec ForPreset(string preset, WeightPrecision precision, int seed = DefaultSeed) =>
         new(SyntheticPresets.Get(preset), precision, DefaultIo(precision), seed, SyntheticPresets.Canonical(preset));
 
     /// <summary>Throws Usage for a shape or precision pair the builder would never write.</summary>

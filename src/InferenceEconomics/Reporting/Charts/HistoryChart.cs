@@ -1,3 +1,4 @@
+using InferenceEconomics.Metrics;
 using InferenceEconomics.Results.Comparison;
 using InferenceEconomics.Results.History;
 using ScottPlot;
@@ -13,10 +14,10 @@ public static class HistoryChart
         if (points.Count == 0) return null;
         var labels = new List<string>();
         if (points.Any(p => p.Run.SyntheticWeights)) labels.Add("includes runs with synthetic weights");
-        string unit = h.Metric.Unit == "s" ? "ms" : h.Metric.Unit;
-        double scale = h.Metric.Unit == "s" ? 1000 : 1;
-        var title = $"{h.Metric.Name} over time ({h.ScenarioKey})";
-        var plot = RunCharts.NewPlot(title, "run start (UTC)", $"{h.Metric.Name} ({unit}, {(h.Metric.Better == Better.Higher ? "higher" : "lower")} is better)", labels,
+        string unit = h.Metric.Unit.DisplaySymbol;
+        double scale = h.Metric.Unit.DisplayScale;
+        var title = $"{h.Metric.Id} over time ({h.ScenarioKey})";
+        var plot = RunCharts.NewPlot(title, "run start (UTC)", $"{h.Metric.Id} ({unit}, {(h.Metric.Better == Better.Higher ? "higher" : "lower")} is better)", labels,
             string.Join(", ", points.Select(p => p.Run.Model).Distinct()));
         var palette = new ScottPlot.Palettes.Category10();
         int i = 0;
@@ -39,6 +40,6 @@ public static class HistoryChart
             plot.Axes.SetLimitsX(x - 1, x + 1); // a single day would otherwise have no width
         }
         plot.ShowLegend(Alignment.UpperLeft);
-        return new ChartSpec($"history_{h.Metric.Name}", title, plot, ChartImage.DefaultWidth, RunCharts.HeightFor(labels));
+        return new ChartSpec($"history_{h.Metric.Id}", title, plot, ChartImage.DefaultWidth, RunCharts.HeightFor(labels));
     }
 }

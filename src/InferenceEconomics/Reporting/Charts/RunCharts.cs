@@ -1,3 +1,4 @@
+using InferenceEconomics.Metrics;
 using System.Globalization;
 using InferenceEconomics.Economics;
 using InferenceEconomics.Results;
@@ -17,12 +18,12 @@ public static class RunCharts
     {
         var r = ctx.Result;
         var runLabels = HonestyLabels.ForRun(r);
-        var ok = r.Scenarios.Where(s => s.Status == "ok" && s.Repetitions.Count > 0).ToList();
+        var ok = r.Scenarios.Where(s => s.Status == ScenarioStatus.Ok && s.Repetitions.Count > 0).ToList();
         var list = new List<ChartSpec>();
         if (ok.Count > 0)
         {
-            list.Add(ThroughputVsBatch("prefill_tps", "Prefill throughput vs batch size", ScenarioMetrics.PrefillTps, ok, r, runLabels));
-            list.Add(ThroughputVsBatch("decode_tps", "Decode throughput vs batch size", ScenarioMetrics.DecodeTps, ok, r, runLabels));
+            list.Add(ThroughputVsBatch("prefill_tps", "Prefill throughput vs batch size", MetricCatalog.PrefillTps, ok, r, runLabels));
+            list.Add(ThroughputVsBatch("decode_tps", "Decode throughput vs batch size", MetricCatalog.DecodeTps, ok, r, runLabels));
             list.Add(LatencyVsBatch(ok, r, runLabels));
         }
         if (r.Telemetry is { Series.Count: > 0 } t && TelemetryOverTime(r, t, runLabels) is { } tel) list.Add(tel);
@@ -36,13 +37,13 @@ public static class RunCharts
     }
 
     /// <summary>One line per (prompt length, generated length): metric median against batch size.</summary>
-    private static ChartSpec ThroughputVsBatch(string name, string title, MetricDefinition metric, List<ScenarioResult> ok, RunResult r, IReadOnlyList<string> labels)
+    private static ChartSpec ThroughputVsBatch(string name, string title, Metric metric, List<ScenarioResult> ok, RunResult r, IReadOnlyList<string> labels)
     {
         var plot = NewPlot($"{title} — {r.Model.Name}", "batch size (sequences)", "tokens per second", labels, Subtitle(r));
         bool severalG = ok.Select(s => s.GenTokens).Distinct().Count() > 1;
         foreach (var g in ok.GroupBy(s => (s.PromptTokens, s.GenTokens)).OrderBy(g => g.Key.PromptTokens).ThenBy(g => g.Key.GenTokens))
         {
-            var pts = g.OrderBy(s => s.BatchSize).Select(s => (x: (double)s.BatchSize, y: ScenarioMetrics.Value(metric, s))).Where(p => p.y is not null).ToList();
+            var pts = g.OrderBy(s => s.BatchSize).Select(s => (x: (double)s.BatchSize, y: metric.Headline(s))).Where(p => p.y is not null).ToList();
             if (pts.Count == 0) continue;
             var line = plot.Add.Scatter(pts.Select(p => p.x).ToArray(), pts.Select(p => p.y!.Value).ToArray());
             line.LegendText = severalG ? $"P={g.Key.PromptTokens} G={g.Key.GenTokens}" : $"prompt {g.Key.PromptTokens} tokens";
@@ -59,11 +60,11 @@ public static class RunCharts
         const string title = "Latency vs batch size";
         var plot = NewPlot($"{title} — {r.Model.Name}", "batch size (sequences)", "milliseconds", labels, Subtitle(r));
         var groups = ok.GroupBy(s => (s.PromptTokens, s.GenTokens)).OrderBy(g => g.Key.PromptTokens).ThenBy(g => g.Key.GenTokens).ToList();
-        var metrics = new (MetricDefinition M, string Label, LinePattern Pattern, MarkerShape Shape)[]
+        var metrics = new (Metric M, string Label, LinePattern Pattern, MarkerShape Shape)[]
         {
-            (ScenarioMetrics.Ttft, "TTFT p50", LinePattern.Solid, MarkerShape.FilledCircle),
-            (ScenarioMetrics.ItlP50, "ITL p50", LinePattern.Dashed, MarkerShape.FilledSquare),
-            (ScenarioMetrics.ItlP99, "ITL p99", LinePattern.Dotted, MarkerShape.FilledTriangleUp),
+            (MetricCatalog.Ttft, "TTFT p50", LinePattern.Solid, MarkerShape.FilledCircle),
+            (MetricCatalog.ItlP50, "ITL p50", LinePattern.Dashed, MarkerShape.FilledSquare),
+            (MetricCatalog.ItlP99, "ITL p99", LinePattern.Dotted, MarkerShape.FilledTriangleUp),
         };
         var palette = new ScottPlot.Palettes.Category10();
         for (int gi = 0; gi < groups.Count; gi++)
@@ -72,7 +73,7 @@ public static class RunCharts
             string suffix = groups.Count > 1 ? $" (P={g.Key.PromptTokens} G={g.Key.GenTokens})" : "";
             foreach (var (m, label, pattern, shape) in metrics)
             {
-                var pts = g.OrderBy(s => s.BatchSize).Select(s => (x: (double)s.BatchSize, y: ScenarioMetrics.Value(m, s))).Where(p => p.y is not null).ToList();
+                var pts = g.OrderBy(s => s.BatchSize).Select(s => (x: (double)s.BatchSize, y: m.Headline(s))).Where(p => p.y is not null).ToList();
                 if (pts.Count == 0) continue;
                 var line = plot.Add.Scatter(pts.Select(p => p.x).ToArray(), pts.Select(p => p.y!.Value * 1000).ToArray(), palette.GetColor(gi));
                 line.LinePattern = pattern;
@@ -259,7 +260,7 @@ public static class RunCharts
     }
 
     private static string Subtitle(RunResult r) =>
-        $"{r.Model.Precision}, {r.Engine.Name} ({r.Engine.ExecutionProvider}) on {RunIdentity.HardwareOf(r)}, {r.StartedUtc.UtcDateTime:yyyy-MM-dd}";
+        $"{Words.Of(r.Model.Precision)}, {Words.Of(r.Engine.Name)} ({r.Engine.ExecutionProvider}) on {RunIdentity.HardwareOf(r)}, {r.StartedUtc.UtcDateTime:yyyy-MM-dd}";
 
     private static void BatchTicks(Plot plot, List<ScenarioResult> ok)
     {

@@ -1,3 +1,5 @@
+using InferenceEconomics.Metrics;
+
 
 namespace InferenceEconomics.Results.Comparison;
 
@@ -10,8 +12,8 @@ public sealed record ComparisonOptions
     public double Threshold { get; init; } = 0.05;
     /// <summary>Significance level of the two-sided Mann-Whitney test.</summary>
     public double Alpha { get; init; } = 0.05;
-    /// <summary>Metrics to compare; null = ScenarioMetrics.CompareDefaults.</summary>
-    public IReadOnlyList<MetricDefinition>? Metrics { get; init; }
+    /// <summary>Metrics to compare; null = MetricCatalog.CompareDefaults.</summary>
+    public IReadOnlyList<Metric>? Metrics { get; init; }
     /// <summary>$/hour of the baseline and candidate machines, when both are priced: adds tokens per dollar.</summary>
     public double? BaselinePricePerHour { get; init; }
     public double? CandidatePricePerHour { get; init; }

@@ -1,3 +1,5 @@
+using InferenceEconomics.Metrics;
+
 namespace InferenceEconomics.Results.Comparison;
 
 /// <summary>
@@ -11,9 +13,12 @@ public static class RunComparer
         string baselinePath = "baseline", string candidatePath = "candidate")
     {
         options ??= new ComparisonOptions();
-        if (!(options.Threshold >= 0) || !(options.Alpha > 0 && options.Alpha < 1))
-            throw new InferenceEconomicsException(ErrorKind.Usage, "threshold must be >= 0 and alpha between 0 and 1");
-        var metrics = options.Metrics ?? ScenarioMetrics.CompareDefaults;
+        new Validator()
+            .Range(nameof(options.Threshold), options.Threshold, 0, 1, "a relative change of the medians, e.g. 0.05 or 5%")
+            .Range(nameof(options.Alpha), options.Alpha, 0, 1, "a significance level, e.g. 0.05", minExclusive: true)
+            .Require(options.Alpha < 1, nameof(options.Alpha), options.Alpha, "must be below 1")
+            .ThrowIfAny();
+        var metrics = options.Metrics ?? MetricCatalog.CompareDefaults;
         var baseId = RunIdentity.Of(baseline);
         var candId = RunIdentity.Of(candidate);
 
@@ -29,9 +34,9 @@ public static class RunComparer
             if (!runsComparable) { unmatched.Add(new("baseline", b.Id, key, MismatchReason(baseId, candId))); continue; }
             if (!candByKey.TryGetValue(key, out var c)) { unmatched.Add(new("baseline", b.Id, key, "not in candidate")); continue; }
             matchedCand.Add(key);
-            if (b.Status != "ok" || c.Status != "ok")
+            if (b.Status != ScenarioStatus.Ok || c.Status != ScenarioStatus.Ok)
             {
-                var why = b.Status != "ok" ? $"baseline {b.Status}" : $"candidate {c.Status}";
+                var why = b.Status != ScenarioStatus.Ok ? $"baseline {Words.Of(b.Status)}" : $"candidate {Words.Of(c.Status)}";
                 unmatched.Add(new("both", b.Id, key, $"{why}: nothing to compare"));
                 continue;
             }
@@ -54,15 +59,13 @@ public static class RunComparer
         var geo = new List<GeometricMean>();
         foreach (var m in metrics)
         {
-            var ratios = scenarios.SelectMany(s => s.Metrics.Where(x => x.Metric == m.Name && x.Ratio > 0 && double.IsFinite(x.Ratio)).Select(x => x.Ratio)).ToList();
-            if (ratios.Count > 0) geo.Add(new GeometricMean(m.Name, m.Better, Math.Exp(ratios.Average(Math.Log)), ratios.Count));
+            var ratios = scenarios.SelectMany(s => s.Metrics.Where(x => x.Metric == m.Id && x.Ratio > 0 && double.IsFinite(x.Ratio)).Select(x => x.Ratio)).ToList();
+            if (ratios.Count > 0) geo.Add(new GeometricMean(m.Id, m.Better, Math.Exp(ratios.Average(Math.Log)), ratios.Count));
         }
 
         var labels = new List<string>();
-        foreach (var l in baseline.Labels) labels.Add($"baseline: {l}");
-        foreach (var l in candidate.Labels) labels.Add($"candidate: {l}");
-        if (baseId.SyntheticWeights && !baseline.Labels.Any(l => l.Contains("synthetic", StringComparison.OrdinalIgnoreCase))) labels.Add("baseline: synthetic weights");
-        if (candId.SyntheticWeights && !candidate.Labels.Any(l => l.Contains("synthetic", StringComparison.OrdinalIgnoreCase))) labels.Add("candidate: synthetic weights");
+        foreach (var n in Notes.OfRun(baseline)) labels.Add($"baseline: {n.Text}");
+        foreach (var n in Notes.OfRun(candidate)) labels.Add($"candidate: {n.Text}");
 
         return new ComparisonReport
         {
@@ -80,7 +83,7 @@ public static class RunComparer
     }
 
     private static ScenarioComparison CompareScenario(string key, ScenarioResult b, ScenarioResult c,
-        IReadOnlyList<MetricDefinition> metrics, ComparisonOptions options)
+        IReadOnlyList<Metric> metrics, ComparisonOptions options)
     {
         var list = new List<MetricComparison>();
         foreach (var m in metrics)
@@ -92,7 +95,7 @@ public static class RunComparer
         }
         TokensPerDollar? tpd = null;
         if (options.BaselinePricePerHour is > 0 && options.CandidatePricePerHour is > 0
-            && ScenarioMetrics.Value(ScenarioMetrics.OutputTps, b) is { } ob && ScenarioMetrics.Value(ScenarioMetrics.OutputTps, c) is { } oc)
+            && MetricCatalog.OutputTps.Headline(b) is { } ob && MetricCatalog.OutputTps.Headline(c) is { } oc)
         {
             double tb = ob * 3600 / options.BaselinePricePerHour.Value, tc = oc * 3600 / options.CandidatePricePerHour.Value;
             tpd = new TokensPerDollar(tb, tc, tc / tb);
@@ -101,9 +104,9 @@ public static class RunComparer
     }
 
     /// <summary>One metric: test, ratio of medians, verdict.</summary>
-    public static MetricComparison CompareMetric(MetricDefinition m, IReadOnlyList<double> baseline, IReadOnlyList<double> candidate, ComparisonOptions options)
+    public static MetricComparison CompareMetric(Metric m, IReadOnlyList<double> baseline, IReadOnlyList<double> candidate, ComparisonOptions options)
     {
-        double mb = ScenarioMetrics.Median(baseline), mc = ScenarioMetrics.Median(candidate);
+        double mb = Statistics.Quantile(baseline, 0.5), mc = Statistics.Quantile(candidate, 0.5);
         double ratio = mb == 0 ? double.NaN : mc / mb;
         var test = MannWhitney.Test(baseline, candidate);
         bool significant = test.PValue < options.Alpha;
@@ -118,16 +121,16 @@ public static class RunComparer
                 : $"too few samples ({baseline.Count} vs {candidate.Count}) for the test to reach p < {options.Alpha:0.###}";
         else if (!significant && beyondThreshold)
             note = "difference beyond threshold but not significant (noise)";
-        return new MetricComparison(m.Name, m.Unit, m.Better, baseline.Count, candidate.Count, mb, mc, ratio, test.PValue, test.Method, verdict, note);
+        return new MetricComparison(m.Id, m.Unit.Symbol, m.Better, baseline.Count, candidate.Count, mb, mc, ratio, test.PValue, test.Method, verdict, note);
     }
 
     private static string MismatchReason(RunIdentity a, RunIdentity b)
     {
         var diffs = new List<string>();
         if (a.Shape != b.Shape) diffs.Add($"model shape ({a.Model}: {a.Shape} vs {b.Model}: {b.Shape})");
-        if (a.Precision != b.Precision) diffs.Add($"precision ({a.Precision} vs {b.Precision})");
-        if (a.Engine != b.Engine) diffs.Add($"engine ({a.Engine} vs {b.Engine})");
-        if (RunIdentity.DeviceKind(a.Device) != RunIdentity.DeviceKind(b.Device)) diffs.Add($"device ({a.Device} vs {b.Device})");
+        if (a.Precision != b.Precision) diffs.Add($"precision ({Words.Of(a.Precision)} vs {Words.Of(b.Precision)})");
+        if (a.Engine != b.Engine) diffs.Add($"engine ({Words.Of(a.Engine)} vs {Words.Of(b.Engine)})");
+        if (a.Device.Kind != b.Device.Kind) diffs.Add($"device ({a.Device} vs {b.Device})");
         return "runs differ in " + string.Join(", ", diffs);
     }
 }

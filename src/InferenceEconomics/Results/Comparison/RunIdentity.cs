@@ -10,9 +10,9 @@ public sealed record RunIdentity(
     string Hardware,
     string Model,
     string Shape,
-    string Precision,
-    string Engine,
-    string Device,
+    WeightPrecision Precision,
+    EngineKind Engine,
+    Device Device,
     bool SyntheticWeights)
 {
     public static RunIdentity Of(RunResult r) => new(
@@ -24,25 +24,23 @@ public sealed record RunIdentity(
     /// at the same speed, so they compare (the synthetic label still shows).
     /// </summary>
     public static string ShapeOf(ModelInfo m) => string.Create(CultureInfo.InvariantCulture,
-        $"{m.ModelType} L{m.Layers} h{m.HiddenSize} heads{m.Heads}/{m.KvHeads}x{m.HeadSize} ffn{m.IntermediateSize?.ToString(CultureInfo.InvariantCulture) ?? "?"} vocab{m.VocabSize} io:{m.IoDType}");
+        $"{m.ModelType} L{m.Layers} h{m.HiddenSize} heads{m.Heads}/{m.KvHeads}x{m.HeadSize} ffn{m.IntermediateSize?.ToString(CultureInfo.InvariantCulture) ?? "?"} vocab{m.VocabSize} io:{Words.Of(m.IoDType)}");
 
     /// <summary>The GPU(s) for a GPU run, else the CPU model: what history groups by.</summary>
     public static string HardwareOf(RunResult r)
     {
-        bool gpuRun = !r.Engine.Device.StartsWith("cpu", StringComparison.OrdinalIgnoreCase);
+        bool gpuRun = r.Engine.Device.IsCuda;
         if (gpuRun && r.Environment.Gpus.Count > 0)
         {
             var groups = r.Environment.Gpus.GroupBy(g => g.Name).Select(g => g.Count() > 1 ? $"{g.Count()} x {g.Key}" : g.Key);
             return string.Join(" + ", groups);
         }
-        return gpuRun ? r.Engine.Device : r.Environment.CpuModel;
+        return gpuRun ? r.Engine.Device.ToString() : r.Environment.CpuModel;
     }
 
     /// <summary>The run-level part of the matching key: shape + precision, engine, device kind.</summary>
-    public string MatchKey => $"{Shape} | {Precision} | {Engine} | {DeviceKind(Device)}";
-
-    /// <summary>"cuda:1" and "cuda" are the same kind of device (two machines compare).</summary>
-    public static string DeviceKind(string device) => device.Split(':')[0].ToLowerInvariant();
+    /// <remarks>"cuda:1" and "cuda" are the same kind of device (two machines compare).</remarks>
+    public string MatchKey => $"{Shape} | {Precision} | {Engine} | {Device.Kind}";
 
     public static string ScenarioKey(ScenarioResult s) => string.Create(CultureInfo.InvariantCulture, $"B{s.BatchSize} P{s.PromptTokens} G{s.GenTokens}");
 }

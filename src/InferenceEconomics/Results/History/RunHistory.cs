@@ -1,3 +1,4 @@
+using InferenceEconomics.Metrics;
 using System.Globalization;
 using InferenceEconomics.Results.Comparison;
 
@@ -17,13 +18,13 @@ public sealed record HistoryFilter
 }
 
 /// <summary>One past run with the chosen metric at the reference scenario (null when that scenario is absent or failed).</summary>
-public sealed record HistoryEntry(string Folder, RunIdentity Run, int Scenarios, string Status, double? Value);
+public sealed record HistoryEntry(string Folder, RunIdentity Run, int Scenarios, RunStatus Status, double? Value);
 
 public sealed record SkippedRun(string Folder, string Reason);
 
 public sealed record HistoryReport(
     string ResultsDir,
-    MetricDefinition Metric,
+    Metric Metric,
     string? ScenarioKey,
     IReadOnlyList<HistoryEntry> Entries,
     IReadOnlyList<SkippedRun> Skipped);
@@ -35,7 +36,7 @@ public sealed record HistoryReport(
 /// </summary>
 public static class RunHistory
 {
-    public static HistoryReport Load(string resultsDir, MetricDefinition metric, HistoryFilter? filter = null)
+    public static HistoryReport Load(string resultsDir, Metric metric, HistoryFilter? filter = null)
     {
         filter ??= new HistoryFilter();
         var runs = new List<(string Folder, RunResult Result)>();
@@ -50,9 +51,9 @@ public static class RunHistory
         var key = ReferenceScenario(runs.Select(r => r.Result), filter);
         var entries = runs.Select(r =>
         {
-            var s = key is null ? null : r.Result.Scenarios.FirstOrDefault(x => x.Status == "ok" && RunIdentity.ScenarioKey(x) == key);
+            var s = key is null ? null : r.Result.Scenarios.FirstOrDefault(x => x.Status == ScenarioStatus.Ok && RunIdentity.ScenarioKey(x) == key);
             return new HistoryEntry(r.Folder, RunIdentity.Of(r.Result), r.Result.Scenarios.Count, r.Result.Status,
-                s is null ? null : ScenarioMetrics.Value(metric, s));
+                s is null ? null : metric.Headline(s));
         }).ToList();
         return new HistoryReport(resultsDir, metric, key, entries, skipped);
     }
@@ -63,7 +64,7 @@ public static class RunHistory
         if (f.Model is { Length: > 0 } m && !Has(r.Model.Name, m) && !Has(r.Model.SyntheticOf, m) && !Has(r.Config.ModelSpec, m)) return false;
         if (f.Gpu is { Length: > 0 } g)
         {
-            bool cpuRun = r.Engine.Device.StartsWith("cpu", StringComparison.OrdinalIgnoreCase);
+            bool cpuRun = !r.Engine.Device.IsCuda;
             bool hit = (cpuRun && g.Equals("cpu", StringComparison.OrdinalIgnoreCase))
                 || (!cpuRun && r.Environment.Gpus.Any(x => Has(x.Name, g)))
                 || Has(RunIdentity.HardwareOf(r), g);
@@ -73,7 +74,7 @@ public static class RunHistory
     }
 
     private static string? ReferenceScenario(IEnumerable<RunResult> runs, HistoryFilter f) =>
-        runs.SelectMany(r => r.Scenarios.Where(s => s.Status == "ok").DistinctBy(RunIdentity.ScenarioKey))
+        runs.SelectMany(r => r.Scenarios.Where(s => s.Status == ScenarioStatus.Ok).DistinctBy(RunIdentity.ScenarioKey))
             .Where(s => (f.BatchSize is null || s.BatchSize == f.BatchSize) && (f.PromptTokens is null || s.PromptTokens == f.PromptTokens) && (f.GenTokens is null || s.GenTokens == f.GenTokens))
             .GroupBy(s => (s.BatchSize, s.PromptTokens, s.GenTokens))
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.BatchSize).ThenBy(g => g.Key.PromptTokens).ThenBy(g => g.Key.GenTokens)

@@ -79,7 +79,7 @@ public sealed class FixedBufferDecoderTests
         var model = SyntheticTiny.Get(precision);
         var ids = PromptGenerator.Generate(model.Config, batch, 9, seed: 4);
         var request = new GenerationRequest(batch, 9, 10, ids, CaptureTokens: true);
-        using var genai = new InferenceEconomics.Engines.GenAi.GenAiEngine(model, new EngineOptions { Engine = "genai" });
+        using var genai = new InferenceEconomics.Engines.GenAi.GenAiEngine(model, new EngineOptions { Engine = EngineKind.GenAi });
         var expected = genai.Run(request).GeneratedIds!;
         using var engine = new InferenceEconomics.Engines.Ort.OrtEngine(model, OrtTestModels.Cpu, deviceSelector: null, fixedBufferDecode: true);
         Assert.Equal(expected, engine.Run(request).GeneratedIds);

@@ -16,9 +16,9 @@ public sealed class OrtEngineSupportTests
     [InlineData("cuda:3", true, 3)]
     public void Device_values_parse(string value, bool cuda, int index)
     {
-        var d = OrtDeviceSpec.Parse(value);
+        var d = Device.TryParse(value)!.Value;
         Assert.Equal(cuda, d.IsCuda);
-        Assert.Equal(index, d.Index);
+        Assert.Equal(index, d.Ordinal);
     }
 
     [Theory]
@@ -28,13 +28,14 @@ public sealed class OrtEngineSupportTests
     [InlineData("cuda:x")]
     public void Malformed_device_is_a_usage_error(string value)
     {
-        var e = Assert.Throws<InferenceEconomicsException>(() => OrtEngineSupport.CheckDevice(value));
-        Assert.Equal(ErrorKind.Usage, e.Kind);
-        Assert.Contains(value, e.Message);
+        Assert.Null(Device.TryParse(value));
+        var o = CliRunner.Run("--device", value);
+        Assert.Equal((int)ErrorKind.Usage, o.ExitCode);
+        Assert.Contains($"'{value}' is not a device", o.Err);
     }
 
     [Fact]
-    public void Cpu_is_always_usable() => OrtEngineSupport.CheckDevice("cpu");
+    public void Cpu_is_always_usable() => OrtEngineSupport.CheckDevice(Device.Cpu);
 
     [Fact]
     public void Cpu_build_has_no_cuda_ep()
@@ -46,7 +47,7 @@ public sealed class OrtEngineSupportTests
     [Fact]
     public void Cuda_in_the_cpu_build_fails_fast_with_one_line_naming_the_library_and_cuda_major()
     {
-        var e = Assert.Throws<InferenceEconomicsException>(() => OrtEngineSupport.CheckDevice("cuda:0"));
+        var e = Assert.Throws<InferenceEconomicsException>(() => OrtEngineSupport.CheckDevice(new Device(DeviceKind.Cuda, 0)));
         Assert.Equal(ErrorKind.DeviceUnavailable, e.Kind);
         Assert.Equal(10, e.ExitCode);
         Assert.Contains("libonnxruntime_providers_cuda.so", e.Message);
@@ -58,7 +59,7 @@ public sealed class OrtEngineSupportTests
     public void Engine_on_cuda_fails_fast_before_loading_the_model()
     {
         var model = ModelResolver.FromFolder(Repo.SharedTinyModel!, null);
-        var e = Assert.Throws<InferenceEconomicsException>(() => new OrtEngine(model, OrtTestModels.Cpu with { Device = "cuda" }));
+        var e = Assert.Throws<InferenceEconomicsException>(() => new OrtEngine(model, OrtTestModels.Cpu with { Device = new Device(DeviceKind.Cuda) }));
         Assert.Equal(ErrorKind.DeviceUnavailable, e.Kind);
     }
 
@@ -66,8 +67,9 @@ public sealed class OrtEngineSupportTests
     public void Cuda_graph_on_the_cpu_is_a_usage_error()
     {
         var model = ModelResolver.FromFolder(Repo.SharedTinyModel!, null);
-        var e = Assert.Throws<InferenceEconomicsException>(() => new OrtEngine(model, OrtTestModels.Cpu with { CudaGraph = true }));
+        var e = Assert.Throws<ValidationException>(() => new OrtEngine(model, OrtTestModels.Cpu with { CudaGraph = true }));
         Assert.Equal(ErrorKind.Usage, e.Kind);
+        Assert.Equal(nameof(RunSettings.CudaGraph), Assert.Single(e.Errors).Field);
     }
 
     [Fact]

@@ -75,9 +75,9 @@ public sealed class OrtEngineTests
     {
         var model = ModelResolver.FromFolder(Repo.SharedTinyModel!, null);
         using var engine = new OrtEngine(model, OrtTestModels.Cpu);
-        Assert.Equal("ort", engine.Info.Name);
+        Assert.Equal(EngineKind.Ort, engine.Info.Name);
         Assert.Equal("CPUExecutionProvider", engine.Info.ExecutionProvider);
-        Assert.Equal("cpu", engine.Info.Device);
+        Assert.Equal(Device.Cpu, engine.Info.Device);
         Assert.StartsWith("1.31.", engine.Info.Version); // Microsoft.ML.OnnxRuntime 1.31.0 is the referenced package
         Assert.False(engine.SharesKvBuffer);             // MHA + position_ids: growing cache
     }

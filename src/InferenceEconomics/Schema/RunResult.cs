@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using InferenceEconomics.Measurement;
 
-namespace InferenceEconomics.Results;
+namespace InferenceEconomics.Schema;
 
 // The result document: one per run, JSON, snake_case, schema-versioned.
 // Documented in results/README.md (the schema section). Add fields, never rename:
@@ -17,10 +16,10 @@ public sealed record RunResult
     public required string RunId { get; init; }
     public required DateTimeOffset StartedUtc { get; init; }
     public DateTimeOffset? FinishedUtc { get; init; }
-    /// <summary>complete | interrupted | partial (some scenarios failed).</summary>
-    public string Status { get; init; } = "complete";
+    public RunStatus Status { get; init; } = RunStatus.Complete;
     public required ToolInfo Tool { get; init; }
-    public required RunConfig Config { get; init; }
+    /// <summary>Every effective setting of the run (the defaults are <see cref="RunSettings"/>' initialisers).</summary>
+    public required RunSettings Config { get; init; }
     public required EnvironmentInfo Environment { get; init; }
     public required ModelInfo Model { get; init; }
     public required EngineInfo Engine { get; init; }
@@ -29,7 +28,9 @@ public sealed record RunResult
     public TelemetryRunInfo? Telemetry { get; init; }
     /// <summary>Wall time of the run's stages (cold-start cost of loading the model, for instance).</summary>
     public RunTimings? Timings { get; init; }
-    /// <summary>Honesty labels every output must show, e.g. "synthetic weights, same shape as phi-3-mini".</summary>
+    /// <summary>Honesty notes every output must show (synthetic weights, ...). Rendered once per output.</summary>
+    public IReadOnlyList<Note> Notes { get; init; } = [];
+    /// <summary>The notes' texts, kept for readers of schema 1.0 documents written before <see cref="Notes"/> existed.</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
 }
 
@@ -37,27 +38,6 @@ public sealed record RunResult
 public sealed record RunTimings(double ResolveSeconds, bool SyntheticGenerated, double LoadSeconds, double? SweepSeconds);
 
 public sealed record ToolInfo(string Name, string Version, string? GitCommit);
-
-public sealed record RunConfig
-{
-    public required string ModelSpec { get; init; }
-    public string EngineRequested { get; init; } = "auto";
-    public string Device { get; init; } = "cpu";
-    public required IReadOnlyList<int> BatchSizes { get; init; }
-    public required IReadOnlyList<int> PromptTokens { get; init; }
-    public required IReadOnlyList<int> GenTokens { get; init; }
-    public int WarmupRepetitions { get; init; } = 1;
-    public int MinRepetitions { get; init; } = 3;
-    public int MaxRepetitions { get; init; } = 50;
-    /// <summary>Per-scenario time budget for measured repetitions, seconds.</summary>
-    public double TimeBudgetSeconds { get; init; } = 10;
-    /// <summary>Stop when the 95% CI of the median is within this relative half-width (0.02 = +-2%).</summary>
-    public double CiTarget { get; init; } = 0.02;
-    public int Seed { get; init; } = 42;
-    public int? TelemetrySampleMs { get; init; }
-    public double? IdleBaselineSeconds { get; init; }
-    public int? IntraOpThreads { get; init; }
-}
 
 public sealed record EnvironmentInfo
 {
@@ -87,9 +67,9 @@ public sealed record ModelInfo
     /// <summary>The real model whose shape a synthetic model copies (preset or alias), when synthetic.</summary>
     public string? SyntheticOf { get; init; }
     public required string ModelType { get; init; }
-    public required string Precision { get; init; }
-    [JsonPropertyName("io_dtype")] public required string IoDType { get; init; }
-    public required string Attention { get; init; }
+    public required WeightPrecision Precision { get; init; }
+    [JsonPropertyName("io_dtype")] public required IoDType IoDType { get; init; }
+    public required AttentionKind Attention { get; init; }
     public required int Layers { get; init; }
     public required int HiddenSize { get; init; }
     public required int Heads { get; init; }
@@ -105,7 +85,11 @@ public sealed record ModelInfo
     public string? OnnxSha256 { get; init; }
 }
 
-public sealed record EngineInfo(string Name, string Version, string ExecutionProvider, string Device);
+/// <summary>The engine that ran, where, and the intra-op threads its session really used (null when the runtime chose and did not say).</summary>
+public sealed record EngineInfo(EngineKind Name, string Version, string ExecutionProvider, Device Device)
+{
+    public int? IntraOpThreads { get; init; }
+}
 
 public sealed record ScenarioResult
 {
@@ -113,14 +97,13 @@ public sealed record ScenarioResult
     public required int BatchSize { get; init; }
     public required int PromptTokens { get; init; }
     public required int GenTokens { get; init; }
-    /// <summary>ok | failed | not_run (sweep interrupted before it).</summary>
-    public required string Status { get; init; }
+    public required ScenarioStatus Status { get; init; }
     public string? FailureReason { get; init; }
     public int WarmupRepetitions { get; init; }
-    /// <summary>Why repetitions stopped: ci_reached | time_budget | max_repetitions | interrupted.</summary>
-    public string? StopReason { get; init; }
+    public StopReason? StopReason { get; init; }
     public IReadOnlyList<RepetitionSample> Repetitions { get; init; } = [];
-    public ScenarioSummary? Summary { get; init; }
+    /// <summary>Summaries over the repetitions, keyed by the metric catalog's summary keys ("decode_tps", "ttft_seconds", ...).</summary>
+    public IReadOnlyDictionary<string, SampleSummary>? Summary { get; init; }
     /// <summary>Per-phase power, energy, utilization. Null when telemetry was off.</summary>
     public ScenarioTelemetry? Telemetry { get; init; }
 }
@@ -140,19 +123,6 @@ public sealed record RepetitionSample
     public required double DecodeEndOffset { get; init; }
 
     [JsonIgnore] public double E2eSeconds => TtftSeconds + StepSeconds.Sum();
-}
-
-/// <summary>Summaries over repetitions (METRICS.md names). ITL pools every step of every repetition.</summary>
-public sealed record ScenarioSummary
-{
-    public required SampleSummary PrefillTps { get; init; }
-    public required SampleSummary DecodeTps { get; init; }
-    public required SampleSummary OutputTps { get; init; }
-    public required SampleSummary TtftSeconds { get; init; }
-    public required SampleSummary TpotSeconds { get; init; }
-    public required SampleSummary E2eSeconds { get; init; }
-    public required SampleSummary ItlSeconds { get; init; }
-    public required SampleSummary PrefillSeconds { get; init; }
 }
 
 public sealed record TelemetryRunInfo
@@ -198,7 +168,7 @@ public sealed record ScenarioTelemetry
 /// <summary>Host CPU and memory during one phase, all repetitions together (procfs).</summary>
 public sealed record HostPhaseTelemetry
 {
-    public required string Phase { get; init; }
+    public required Phase Phase { get; init; }
     public required double Seconds { get; init; }
     /// <summary>Whole machine, percent of all logical cores (time-weighted over the windows).</summary>
     public double? AverageSystemCpuPercent { get; init; }
@@ -212,7 +182,7 @@ public sealed record HostPhaseTelemetry
 /// <summary>Energy and power of one phase (prefill or decode) for one energy source (e.g. "gpu0", "cpu-package").</summary>
 public sealed record PhaseTelemetry
 {
-    public required string Phase { get; init; }
+    public required Phase Phase { get; init; }
     public required string Source { get; init; }
     /// <summary>"counter" (energy counter delta) or "integrated" (trapezoid over power samples).</summary>
     public required string Method { get; init; }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace InferenceEconomics.Results;
+namespace InferenceEconomics.Schema;
 
 /// <summary>The one JSON convention of result documents: snake_case, enums as strings, nulls omitted.</summary>
 public static class ResultJson

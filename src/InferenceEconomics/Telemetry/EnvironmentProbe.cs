@@ -3,7 +3,7 @@ using InferenceEconomics.Results;
 using InferenceEconomics.Telemetry.Nvml;
 using InferenceEconomics.Telemetry.Procfs;
 
-namespace InferenceEconomics.Measurement;
+namespace InferenceEconomics.Telemetry;
 
 /// <summary>What machine a run happened on: host, OS, CPU, memory, .NET, package versions, GPUs.</summary>
 public static class EnvironmentProbe

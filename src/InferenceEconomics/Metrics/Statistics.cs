@@ -1,4 +1,4 @@
-namespace InferenceEconomics.Measurement;
+namespace InferenceEconomics.Metrics;
 
 /// <summary>Descriptive statistics used for every summary (METRICS.md "Statistics").</summary>
 public static class Statistics
@@ -38,11 +38,15 @@ public static class Statistics
         return (sorted[j - 1], sorted[n - j]);
     }
 
-    public static SampleSummary Summarize(IEnumerable<double> values)
+    /// <summary>Quantile q of unsorted values (same interpolation as <see cref="Percentile"/>).</summary>
+    public static double Quantile(IEnumerable<double> values, double q) => Percentile(values.Order().ToArray(), q);
+
+    /// <summary>The summary of the finite values; null when there are none (a summary never holds NaN).</summary>
+    public static SampleSummary? Summarize(IEnumerable<double> values)
     {
-        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        var sorted = values.Where(double.IsFinite).Order().ToArray();
         int n = sorted.Length;
-        if (n == 0) return new SampleSummary(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        if (n == 0) return null;
         double mean = sorted.Average();
         double stdev = n > 1 ? Math.Sqrt(sorted.Sum(v => (v - mean) * (v - mean)) / (n - 1)) : 0;
         var (lo, hi) = MedianConfidenceInterval(sorted);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace InferenceEconomics.Measurement;
+namespace InferenceEconomics.Common;
 
 /// <summary>
 /// The run's one monotonic time base (Stopwatch). Phase windows in results and telemetry

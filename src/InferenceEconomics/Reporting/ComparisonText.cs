@@ -1,7 +1,9 @@
+using InferenceEconomics.Metrics;
 using System.Globalization;
 using System.Text;
+using InferenceEconomics.Results.Comparison;
 
-namespace InferenceEconomics.Results.Comparison;
+namespace InferenceEconomics.Reporting;
 
 /// <summary>Renders a comparison as the plain-text table `compare` prints.</summary>
 public static class ComparisonText
@@ -68,7 +70,7 @@ public static class ComparisonText
     }
 
     public static string Describe(RunIdentity id) =>
-        Inv($"{id.Model}{(id.SyntheticWeights ? " [synthetic weights]" : "")}, {id.Precision}, {id.Engine} on {id.Device}, {id.Hardware}, {id.Host}, {id.StartedUtc.UtcDateTime:yyyy-MM-dd HH:mm}Z");
+        Inv($"{id.Model}{(id.SyntheticWeights ? " [synthetic weights]" : "")}, {Words.Of(id.Precision)}, {Words.Of(id.Engine)} on {id.Device}, {id.Hardware}, {id.Host}, {id.StartedUtc.UtcDateTime:yyyy-MM-dd HH:mm}Z");
 
     /// <summary>Seconds shown as milliseconds; throughput with one decimal; J/token with 4 significant places.</summary>
     public static string Format(double value, string unit) => unit switch

@@ -1,8 +1,9 @@
 using System.Globalization;
 using InferenceEconomics.Results;
+using InferenceEconomics.Telemetry;
 using InferenceEconomics.Telemetry.Nvml;
 
-namespace InferenceEconomics.Telemetry;
+namespace InferenceEconomics.Reporting;
 
 /// <summary>
 /// Plain-text / Markdown lines for telemetry, shared by `hw` and the report writer so both say
@@ -46,7 +47,7 @@ public static class TelemetryText
             lines.Add("| phase | source | method | seconds | energy J (gross) | energy J (net of idle) | J/token | net J/token | avg W | peak W | util % | SM MHz | samples |");
             lines.Add("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var p in t.Phases)
-                lines.Add($"| {p.Phase} | {p.Source} | {p.Method} | {F(p.Seconds, 3)} | {F(p.GrossJoules, 3)} | {F(p.NetJoules, 3)} | {G(p.JoulesPerToken)} | {G(p.NetJoulesPerToken)} | {F(p.AverageWatts, 1)} | {F(p.PeakWatts, 1)} | {F(p.AverageUtilization, 1)} | {F(p.AverageSmClockMhz, 0)} | {p.Samples} |");
+                lines.Add($"| {Words.Of(p.Phase)} | {p.Source} | {p.Method} | {F(p.Seconds, 3)} | {F(p.GrossJoules, 3)} | {F(p.NetJoules, 3)} | {G(p.JoulesPerToken)} | {G(p.NetJoulesPerToken)} | {F(p.AverageWatts, 1)} | {F(p.PeakWatts, 1)} | {F(p.AverageUtilization, 1)} | {F(p.AverageSmClockMhz, 0)} | {p.Samples} |");
             lines.Add("");
         }
         if (t.Host.Count > 0)
@@ -54,11 +55,11 @@ public static class TelemetryText
             lines.Add("| phase | seconds | system CPU % | process CPU % | peak RSS | samples |");
             lines.Add("|---|---:|---:|---:|---:|---:|");
             foreach (var h in t.Host)
-                lines.Add($"| {h.Phase} | {F(h.Seconds, 3)} | {F(h.AverageSystemCpuPercent, 1)} | {F(h.AverageProcessCpuPercent, 1)} | {Bytes(h.PeakRssBytes)} | {h.Samples} |");
+                lines.Add($"| {Words.Of(h.Phase)} | {F(h.Seconds, 3)} | {F(h.AverageSystemCpuPercent, 1)} | {F(h.AverageProcessCpuPercent, 1)} | {Format.Bytes(h.PeakRssBytes)} | {h.Samples} |");
             lines.Add("");
         }
-        if (t.PeakGpuMemoryBytes is { } g) lines.Add($"Peak GPU memory used: {Bytes(g)}.");
-        if (t.ProcessPeakRssBytes is { } r) lines.Add($"Process peak RSS (since start): {Bytes(r)}.");
+        if (t.PeakGpuMemoryBytes is { } g) lines.Add($"Peak GPU memory used: {Format.Bytes(g)}.");
+        if (t.ProcessPeakRssBytes is { } r) lines.Add($"Process peak RSS (since start): {Format.Bytes(r)}.");
         if (includeNotMeasured) foreach (var n in t.NotMeasured) lines.Add($"- {n}");
         foreach (var w in t.Warnings) lines.Add($"- warning: {w}");
         return lines;
@@ -67,20 +68,10 @@ public static class TelemetryText
     /// <summary>Human text of one live reading ("host.rss 45.1 MiB", "gpu0.throttle_reasons none").</summary>
     public static string Reading(ChannelReading r) => r.Unit switch
     {
-        "bytes" => $"{r.Channel} {Bytes((long)r.Value)}",
+        "bytes" => $"{r.Channel} {Format.Bytes((long)r.Value)}",
         "mask" => $"{r.Channel} {(ThrottleReasons.Describe((ulong)r.Value) is { Count: > 0 } d ? string.Join(", ", d) : "none")} (0x{(ulong)r.Value:x})",
         _ => $"{r.Channel} {F(r.Value, 1)} {r.Unit}",
     };
-
-    public static string Bytes(long? b)
-    {
-        if (b is not { } v) return "—";
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
-        double x = v;
-        int u = 0;
-        while (x >= 1024 && u < units.Length - 1) { x /= 1024; u++; }
-        return string.Create(Inv, $"{x:0.#} {units[u]}");
-    }
 
     private static string F(double? v, int digits) => v is { } x ? x.ToString("F" + digits, Inv) : "—";
 

@@ -1,4 +1,4 @@
-namespace InferenceEconomics.Measurement;
+namespace InferenceEconomics.Schema;
 
 /// <summary>Descriptive statistics of one metric over repetitions (METRICS.md "Statistics").</summary>
 public sealed record SampleSummary(

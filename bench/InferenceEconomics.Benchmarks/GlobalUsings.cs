@@ -1,0 +1,2 @@
+global using InferenceEconomics.Common;
+global using InferenceEconomics.Schema;

@@ -1,0 +1,41 @@
+namespace InferenceEconomics.Schema;
+
+/// <summary>
+/// Every honesty note the tool writes, one factory each: the wording of a note exists here and nowhere
+/// else. Outputs render notes with one renderer (Reporting's NoteText) and de-duplicate them by code.
+/// </summary>
+public static class Notes
+{
+    public static Note SyntheticWeights(string? shapeOf) => new(NoteKind.Synthetic, "synthetic_weights",
+        $"synthetic weights{(shapeOf is null ? "" : $", same shape as {shapeOf}")}: throughput is real, generated text is meaningless");
+
+    public static Note RunNotFinished(RunStatus status) => new(NoteKind.Status, "run_" + Words.Of(status),
+        status == RunStatus.Running
+            ? "run still running, or abandoned: its process ended without finishing the sweep"
+            : $"run {Words.Of(status)}: some scenarios did not finish");
+
+    public static Note TelemetryOff { get; } = new(NoteKind.NotMeasured, "telemetry_off", "power and utilization not measured (telemetry off)");
+
+    public static Note SourceNotMeasured(string source, string? reason) => new(NoteKind.NotMeasured, "not_measured_" + source,
+        $"{source} not measured{(reason is { Length: > 0 } ? $": {reason}" : "")}");
+
+    /// <summary>A note from an older document's free-text label (schema 1.0 before notes existed).</summary>
+    public static Note FromLabel(string text) => new(
+        text.Contains("synthetic", StringComparison.OrdinalIgnoreCase) ? NoteKind.Synthetic : NoteKind.Caution,
+        text.Contains("synthetic", StringComparison.OrdinalIgnoreCase) ? "synthetic_weights" : "label", text);
+
+    /// <summary>
+    /// The notes every output of a run must carry: its stored notes (or an older document's labels), the
+    /// synthetic-weights note when the model is synthetic, and the run's status when it did not complete.
+    /// </summary>
+    public static IReadOnlyList<Note> OfRun(RunResult r)
+    {
+        var list = r.Notes.Count > 0 ? r.Notes.ToList() : r.Labels.Select(FromLabel).ToList();
+        if (r.Model.Synthetic) list.Add(SyntheticWeights(r.Model.SyntheticOf));
+        if (r.Status != RunStatus.Complete) list.Add(RunNotFinished(r.Status));
+        return Distinct(list);
+    }
+
+    /// <summary>One note per code, the first kept: a note is said once per output.</summary>
+    public static IReadOnlyList<Note> Distinct(IEnumerable<Note> notes) => notes.DistinctBy(n => n.Code == "label" ? n.Text : n.Code).ToList();
+}
