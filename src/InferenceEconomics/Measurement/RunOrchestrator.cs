@@ -155,9 +155,14 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         return labels;
     }
 
+    /// <summary>
+    /// The model as result.json records it: shape, precision and I/O type from the graph (which the config was
+    /// checked against when the model was resolved), never from a folder name.
+    /// </summary>
     public static ModelInfo DescribeModel(ResolvedModel m)
     {
         var c = m.Config;
+        var g = m.Graph;
         return new ModelInfo
         {
             Name = m.DisplayName,
@@ -165,18 +170,18 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             Synthetic = m.Synthetic,
             SyntheticOf = m.SyntheticOf,
             ModelType = c.ModelType,
-            Precision = m.Precision.ToString().ToLowerInvariant(),
-            IoDType = m.Precision == WeightPrecision.Fp16 || c.Providers.Any(p => p.Contains("cuda", StringComparison.OrdinalIgnoreCase)) ? "float16" : "float32",
-            Attention = c.PositionIdsName is null ? "group_query" : "multi_head+position_ids",
-            Layers = c.NumHiddenLayers,
-            HiddenSize = c.HiddenSize,
-            Heads = c.NumAttentionHeads,
-            KvHeads = c.NumKeyValueHeads,
-            HeadSize = c.HeadSize,
-            IntermediateSize = m.Shape?.IntermediateSize,
-            VocabSize = c.VocabSize,
+            Precision = g.PrecisionName,
+            IoDType = g.IoName,
+            Attention = g.Attention == AttentionKind.GroupQuery ? "group_query" : "multi_head+position_ids",
+            Layers = (int)g.Layers.Value,
+            HiddenSize = (int)(g.HiddenSize?.Value ?? c.HiddenSize),
+            Heads = (int)(g.Heads?.Value ?? c.NumAttentionHeads),
+            KvHeads = (int)(g.KvHeads?.Value ?? c.NumKeyValueHeads),
+            HeadSize = (int)(g.HeadSize?.Value ?? c.HeadSize),
+            IntermediateSize = m.Shape?.IntermediateSize ?? (int?)g.IntermediateSize?.Value,
+            VocabSize = (int)(g.VocabSize?.Value ?? c.VocabSize),
             ContextLength = c.ContextLength,
-            ParameterCount = m.Shape?.ParameterCount,
+            ParameterCount = m.Shape?.ParameterCount ?? g.ParameterCount,
             WeightBytes = ModelFileBytes(m.Directory),
             OnnxSha256 = Sha256(Path.Combine(m.Directory, c.Filename)),
         };
