@@ -67,6 +67,7 @@ public sealed class RunCommand : ICliCommand
                 Device = device,
                 IntraOpThreads = args.Int("--threads", 1, 1024),
                 CudaGraph = args.Flag("--cuda-graph"),
+                NativeLogs = ctx.Verbose,
             },
             BatchSizes = args.IntList("--batch", 1, 4096) ?? [1, 8],
             PromptTokens = args.IntList("--prompt-tokens", 1) ?? [128],

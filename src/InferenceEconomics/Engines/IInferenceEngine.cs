@@ -56,6 +56,8 @@ public sealed record EngineOptions
     public string Device { get; init; } = "cpu";
     public int? IntraOpThreads { get; init; }
     public bool CudaGraph { get; init; }
+    /// <summary>Let ONNX Runtime / GenAI print their own warnings and errors to stderr (the CLI's --verbose); off = fatal only.</summary>
+    public bool NativeLogs { get; init; }
 }
 
 /// <summary>Creates the engine for a resolved model. The CLI and tests go through this.</summary>
