@@ -37,14 +37,15 @@ public static class ConfigGraphCheck
         var outputs = g.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         string InputList() => string.Join(", ", g.Inputs.Take(6).Select(i => i.Name)) + (g.Inputs.Count > 6 ? ", ..." : "");
         var named = new HashSet<string>(StringComparer.Ordinal);
-        void Input(string field, string name)
+        // For a per-layer pattern the config's value is the pattern; the reason names the layer's input or output.
+        void Input(string field, string name, string? pattern = null)
         {
             named.Add(name);
-            if (!inputs.Contains(name)) Name(field, name, $"the graph has no input '{name}' (its inputs: {InputList()})");
+            if (!inputs.Contains(name)) Name(field, pattern ?? name, $"the graph has no input '{name}' (its inputs: {InputList()})");
         }
-        void Output(string field, string name)
+        void Output(string field, string name, string? pattern = null)
         {
-            if (!outputs.Contains(name)) Name(field, name, $"the graph has no output '{name}'");
+            if (!outputs.Contains(name)) Name(field, pattern ?? name, $"the graph has no output '{name}'");
         }
 
         Input("inputs.input_ids", c.InputIdsName);
@@ -57,11 +58,11 @@ public static class ConfigGraphCheck
             string key = GenAiConfig.PastKeyName(c.PastKeyNames, l), value = GenAiConfig.PastKeyName(c.PastValueNames, l);
             var (graphKey, graphValue) = g.PastInputs[l];
             if (key != graphKey && inputs.Contains(graphKey)) { named.Add(key); Name("inputs.past_key_names", c.PastKeyNames, $"layer {l}'s past key is the graph input '{graphKey}', not '{key}'"); }
-            else Input("inputs.past_key_names", key);
+            else Input("inputs.past_key_names", key, c.PastKeyNames);
             if (value != graphValue && inputs.Contains(graphValue)) { named.Add(value); Name("inputs.past_value_names", c.PastValueNames, $"layer {l}'s past value is the graph input '{graphValue}', not '{value}'"); }
-            else Input("inputs.past_value_names", value);
-            Output("outputs.present_key_names", GenAiConfig.PastKeyName(c.PresentKeyNames, l));
-            Output("outputs.present_value_names", GenAiConfig.PastKeyName(c.PresentValueNames, l));
+            else Input("inputs.past_value_names", value, c.PastValueNames);
+            Output("outputs.present_key_names", GenAiConfig.PastKeyName(c.PresentKeyNames, l), c.PresentKeyNames);
+            Output("outputs.present_value_names", GenAiConfig.PastKeyName(c.PresentValueNames, l), c.PresentValueNames);
         }
         Output("outputs.logits", c.LogitsName);
         // Graph inputs the config does not name would never be fed (GenAI feeds only what the config names).
