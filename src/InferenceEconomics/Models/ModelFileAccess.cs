@@ -14,6 +14,23 @@ public static class ModelFileAccess
     public static PathState Probe(string path, out string? detail)
     {
         detail = null;
+        // .NET falls back to the link itself when its target cannot be stat'ed: resolve links first.
+        if (LinkTarget(path) is { } target)
+        {
+            FileSystemInfo? final;
+            try { final = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true); }
+            catch (IOException) { detail = "too many levels of symbolic links"; return PathState.LinkLoop; }
+            catch (UnauthorizedAccessException e) { detail = e.Message; return PathState.Unreadable; }
+            if (final is null) return Stat(path, ref detail);
+            var state = Stat(final.FullName, ref detail);
+            if (state == PathState.Missing) { detail = target; return PathState.DanglingLink; }
+            return state;
+        }
+        return Stat(path, ref detail);
+    }
+
+    private static PathState Stat(string path, ref string? detail)
+    {
         try
         {
             var attributes = File.GetAttributes(path);
@@ -21,9 +38,6 @@ public static class ModelFileAccess
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            // A link whose target is gone is not "missing": the link itself is there.
-            string? target = LinkTarget(path);
-            if (target is not null) { detail = target; return PathState.DanglingLink; }
             return PathState.Missing;
         }
         catch (UnauthorizedAccessException e)
@@ -34,7 +48,7 @@ public static class ModelFileAccess
         catch (IOException e)
         {
             detail = e.Message;
-            return LinkTarget(path) is not null && IsLoop(path) ? PathState.LinkLoop : PathState.Unreadable;
+            return PathState.Unreadable;
         }
     }
 
@@ -83,7 +97,7 @@ public static class ModelFileAccess
         PathState.File => new(ErrorKind.FileAccess, $"'{path}' is a file where {needed} is needed; point at the model folder (or fix the file)"),
         PathState.Directory => new(ErrorKind.FileAccess, $"'{path}' is a folder where {needed} is needed; replace it with the file the model expects"),
         PathState.DanglingLink => new(ErrorKind.FileAccess, $"'{path}' is a symbolic link to '{detail}', which does not exist; fix or remove the link"),
-        PathState.LinkLoop => new(ErrorKind.FileAccess, $"'{path}' is a symbolic link loop ({detail}); fix the link"),
+        PathState.LinkLoop => new(ErrorKind.FileAccess, $"'{path}' is a symbolic link loop ({detail ?? "too many levels of symbolic links"}); fix the link"),
         PathState.Unreadable => CannotRead(path, needed.Contains("folder", StringComparison.Ordinal) ? "folder" : "file", detail, null),
         _ => new(ErrorKind.FileAccess, $"'{path}' cannot be used as {needed}{(detail is null ? "" : $" ({detail})")}"),
     };
@@ -102,13 +116,6 @@ public static class ModelFileAccess
     {
         try { return new FileInfo(path).LinkTarget; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-    }
-
-    private static bool IsLoop(string path)
-    {
-        try { new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true); return false; }
-        catch (IOException) { return true; }
-        catch (UnauthorizedAccessException) { return false; }
     }
 
     private static bool ListedButNotSearchable(string dir, string name)
