@@ -15,7 +15,8 @@ public sealed class ModelsCommand : ICliCommand
         Usage:
           ./run.sh models list
           ./run.sh models cache                       the generated synthetic models on disk, with sizes
-          ./run.sh models clean (--all | NAME ...)    delete cached synthetic models (NAME: a folder name from "models cache", or a preset)
+          ./run.sh models clean (--all | NAME ...)    delete cached synthetic models and interrupted (partial) builds
+                                                      (NAME: a folder name from "models cache", or a preset)
           ./run.sh models synth [preset] [--precision fp32|int4|fp16] [--io fp32|fp16] [--out DIR] [--force] [--seed N]
                                 [--layers N --hidden N --heads N --kv-heads N --intermediate N --vocab N --context N]
 
@@ -25,7 +26,9 @@ public sealed class ModelsCommand : ICliCommand
           preset        a name from "models list" (default tiny), or "custom" with every shape flag
           --precision   fp32 (CPU), int4 (MatMulNBits block 32, CPU), fp16 (CUDA form, fp16 I/O); default fp32
           --io          activations dtype for int4: fp32 (CPU form, default) or fp16 (CUDA form)
-          --out DIR     write here instead of the cache (DIR must be empty or absent, or give --force)
+          --out DIR     write here instead of the cache (DIR must be empty or absent; --force replaces a model this
+                        tool wrote there, and refuses any other folder, exit 2)
+          --force       rebuild: with --out, over an earlier synthetic model; without, the cache entry
           --seed N      weight seed (default 1234)
           shape flags   override the preset's numbers
         """;
@@ -89,11 +92,17 @@ public sealed class ModelsCommand : ICliCommand
         args.EnsureAllUsed();
         var dir = context.Paths.SyntheticCacheDir;
         var entries = SyntheticModelCache.List(dir);
-        context.Out.WriteLine($"Synthetic model cache: {dir} ({entries.Count} model(s), {Reporting.RunSummaryTable.FormatBytes(entries.Sum(e => e.Bytes))})");
+        int partial = entries.Count(e => e.State == SyntheticModelCache.EntryState.Partial);
+        context.Out.WriteLine($"Synthetic model cache: {dir} ({entries.Count - partial} model(s){(partial > 0 ? $", {partial} partial build(s)" : "")}, {Reporting.RunSummaryTable.FormatBytes(entries.Sum(e => e.Bytes))})");
         foreach (var e in entries)
         {
             var m = e.Manifest;
-            string what = m is null ? "(no synthetic.json)" : $"{m.Preset ?? "custom"} {SyntheticSpec.PrecisionName(m.Precision)} io {SyntheticSpec.IoName(m.Io)} seed {m.Seed}";
+            string what = e.State switch
+            {
+                SyntheticModelCache.EntryState.Partial => $"PARTIAL: {e.Problem}",
+                _ => (m is null ? "(no synthetic.json)" : $"{m.Preset ?? "custom"} {SyntheticSpec.PrecisionName(m.Precision)} io {SyntheticSpec.IoName(m.Io)} seed {m.Seed}")
+                     + (e.State == SyntheticModelCache.EntryState.Damaged ? $"  DAMAGED: {e.Problem} (rebuilt when next used)" : ""),
+            };
             context.Out.WriteLine($"  {Path.GetFileName(e.Directory),-44} {Reporting.RunSummaryTable.FormatBytes(e.Bytes),10}  {e.LastWriteUtc:yyyy-MM-dd HH:mm}Z  {what}");
         }
         return 0;
@@ -114,8 +123,14 @@ public sealed class ModelsCommand : ICliCommand
         if (unmatched.Count > 0)
             throw new InferenceEconomicsException(ErrorKind.UnknownName,
                 $"no cached model named {string.Join(", ", unmatched)}{Common.Suggest.DidYouMean(unmatched[0], entries.Select(e => Path.GetFileName(e.Directory)).Concat(entries.Select(e => e.Manifest?.Preset ?? "").Where(p => p.Length > 0)).Distinct())}; see ./run.sh models cache");
+        // A build still running keeps its partial folder (--all skips it; naming it is an error).
+        var busy = chosen.Where(e => e.InUse).ToList();
+        if (!all && busy.Count > 0) SyntheticModelCache.Remove(busy[0]);
+        chosen = chosen.Except(busy).ToList();
         foreach (var e in chosen) SyntheticModelCache.Remove(e);
-        context.Out.WriteLine($"removed {chosen.Count} cached model(s), {Reporting.RunSummaryTable.FormatBytes(chosen.Sum(e => e.Bytes))}; they are rebuilt when asked for again");
+        int partial = chosen.Count(e => e.State == SyntheticModelCache.EntryState.Partial);
+        context.Out.WriteLine($"removed {chosen.Count - partial} cached model(s){(partial > 0 ? $" and {partial} partial build(s)" : "")}, {Reporting.RunSummaryTable.FormatBytes(chosen.Sum(e => e.Bytes))}; they are rebuilt when asked for again"
+            + (busy.Count > 0 ? $"; kept {busy.Count} build(s) still running" : ""));
         return 0;
     }
 
@@ -164,24 +179,31 @@ public sealed class ModelsCommand : ICliCommand
         using var bar = new ProgressBar(context.Error, enabled: EstimateBytes(spec) > 64L << 20 && !Console.IsErrorRedirected);
         string folder;
         bool built = true;
+        string? damaged = null;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (outDir is null)
         {
-            folder = SyntheticModelCache.GetOrBuild(spec, context.Paths.SyntheticCacheDir, out built, bar, context.Cancellation);
+            // --force without --out: build the cache entry anew even when it verifies.
+            var r = SyntheticModelCache.Obtain(spec, context.Paths.SyntheticCacheDir, rebuild: force, bar, context.Cancellation);
+            (folder, built, damaged) = (r.Directory, r.Built, r.DamagedBecause);
         }
         else
         {
             folder = Path.GetFullPath(outDir);
-            PrepareOutDir(folder, force);
+            bool created = SynthOutFolder.Prepare(folder, force);
             try { SyntheticModelBuilder.Build(spec, folder, bar, context.Cancellation); }
-            catch (OperationCanceledException) { TryDelete(folder); throw; }
+            catch (Exception e) when (e is OperationCanceledException or IOException or UnauthorizedAccessException)
+            {
+                SynthOutFolder.RemoveWritten(folder, created); // only what this build wrote
+                throw;
+            }
         }
         bar.Done();
         var elapsed = clock.Elapsed;
 
         long bytes = new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length);
         var o = context.Out;
-        o.WriteLine($"{(built ? "built" : "reused (cached)")}: {folder}");
+        o.WriteLine($"{(damaged is not null ? $"rebuilt (cached copy was damaged: {damaged})" : built ? "built" : "reused (cached)")}: {folder}");
         o.WriteLine($"  preset {preset ?? "custom"}, {SyntheticSpec.PrecisionName(precision)} weights, {SyntheticSpec.IoName(io)} I/O, seed {seed} (synthetic weights)");
         o.WriteLine($"  shape: {shape.Layers} layers, hidden {shape.HiddenSize}, {shape.Heads} heads, {shape.KvHeads} kv heads, intermediate {shape.IntermediateSize}, vocab {shape.VocabSize}, context {shape.ContextLength}");
         o.WriteLine($"  parameters: {Reporting.RunSummaryTable.FormatCount(shape.ParameterCount)} ({shape.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)})");
@@ -189,21 +211,6 @@ public sealed class ModelsCommand : ICliCommand
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  time: {elapsed.TotalSeconds:F1} s{(built && elapsed.TotalSeconds > 0 ? $" ({bytes / 1e6 / elapsed.TotalSeconds:F0} MB/s)" : "")}"));
         o.WriteLine($"  run it: ./run.sh --model {folder}");
         return 0;
-    }
-
-    private static void PrepareOutDir(string dir, bool force)
-    {
-        if (File.Exists(dir)) throw CliArgs.Usage($"--out {dir} is a file; give a folder");
-        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
-        {
-            if (!force) throw CliArgs.Usage($"--out {dir} is not empty; give an empty or new folder, or --force to replace its contents");
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static void TryDelete(string dir)
-    {
-        try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>Rough size (weights dominate) to decide whether a progress bar is worth drawing.</summary>
