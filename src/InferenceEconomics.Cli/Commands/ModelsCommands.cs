@@ -66,11 +66,17 @@ public sealed class ModelsCacheCommand : CliCommand<NoSettings>
     {
         var dir = context.Paths.SyntheticCacheDir;
         var entries = SyntheticModelCache.List(dir);
-        context.Out.WriteLine($"Synthetic model cache: {dir} ({entries.Count} model(s), {Format.Bytes(entries.Sum(e => e.Bytes))})");
+        int partial = entries.Count(e => e.State == SyntheticModelCache.EntryState.Partial);
+        context.Out.WriteLine($"Synthetic model cache: {dir} ({entries.Count - partial} model(s){(partial > 0 ? $", {partial} partial build(s)" : "")}, {Format.Bytes(entries.Sum(e => e.Bytes))})");
         foreach (var e in entries)
         {
             var m = e.Manifest;
-            string what = m is null ? "(no synthetic.json)" : $"{m.Preset ?? "custom"} {SyntheticSpec.PrecisionName(m.Precision)} io {SyntheticSpec.IoName(m.Io)} seed {m.Seed}";
+            string what = e.State switch
+            {
+                SyntheticModelCache.EntryState.Partial => $"PARTIAL: {e.Problem}",
+                _ => (m is null ? "(no synthetic.json)" : $"{m.Preset ?? "custom"} {Words.Of(m.Precision)} io {SyntheticSpec.IoName(m.Io)} seed {m.Seed}")
+                     + (e.State == SyntheticModelCache.EntryState.Damaged ? $"  DAMAGED: {e.Problem} (rebuilt when next used)" : ""),
+            };
             context.Out.WriteLine($"  {Path.GetFileName(e.Directory),-44} {Format.Bytes(e.Bytes),10}  {e.LastWriteUtc:yyyy-MM-dd HH:mm}Z  {what}");
         }
         return 0;
@@ -86,7 +92,7 @@ public sealed class ModelsCleanSettings
 public sealed class ModelsCleanCommand : CliCommand<ModelsCleanSettings>
 {
     public override string Name => "clean";
-    public override string Summary => "delete cached synthetic models (all, or by name)";
+    public override string Summary => "delete cached synthetic models and interrupted (partial) builds (all, or by name)";
     public override string Usage => $"{EntryPoint.Command} models clean (--all | NAME ...)";
     public override IReadOnlyList<string> Examples => [$"{EntryPoint.Command} models clean phi-3-mini", $"{EntryPoint.Command} models clean --all"];
 
@@ -110,8 +116,14 @@ public sealed class ModelsCleanCommand : CliCommand<ModelsCleanSettings>
         if (unmatched.Count > 0)
             throw new InferenceEconomicsException(ErrorKind.UnknownName,
                 $"no cached model named {string.Join(", ", unmatched)}{Suggest.DidYouMean(unmatched[0], entries.Select(e => Path.GetFileName(e.Directory)).Concat(entries.Select(e => e.Manifest?.Preset ?? "").Where(p => p.Length > 0)).Distinct())}; see ./run.sh models cache");
+        // A build still running keeps its partial folder (--all skips it; naming it is an error).
+        var busy = chosen.Where(e => e.InUse).ToList();
+        if (!all && busy.Count > 0) SyntheticModelCache.Remove(busy[0]);
+        chosen = chosen.Except(busy).ToList();
         foreach (var e in chosen) SyntheticModelCache.Remove(e);
-        context.Out.WriteLine($"removed {chosen.Count} cached model(s), {Format.Bytes(chosen.Sum(e => e.Bytes))}; they are rebuilt when asked for again");
+        int partial = chosen.Count(e => e.State == SyntheticModelCache.EntryState.Partial);
+        context.Out.WriteLine($"removed {chosen.Count - partial} cached model(s){(partial > 0 ? $" and {partial} partial build(s)" : "")}, {Format.Bytes(chosen.Sum(e => e.Bytes))}; they are rebuilt when asked for again"
+            + (busy.Count > 0 ? $"; kept {busy.Count} build(s) still running" : ""));
         return 0;
     }
 }
@@ -156,8 +168,8 @@ public sealed class ModelsSynthCommand : CliCommand<ModelsSynthSettings>
         Option(s => s.Io, "--io", "DTYPE", "activations dtype for int4: fp32 (CPU form) or fp16 (CUDA form)", (_, t) => SyntheticSpec.ParseIo(t),
             defaultText: "fp16 for fp16 weights, else fp32", choices: ["fp32", "fp16"]);
         Option(s => s.Seed, "--seed", "N", "weight seed");
-        Option(s => s.Out, "--out", "DIR", "write here instead of the cache (DIR must be empty or absent, or give --force)");
-        Flag(s => s.Force, "--force", "replace the contents of --out");
+        Option(s => s.Out, "--out", "DIR", "write here instead of the cache (DIR must be empty or absent; --force replaces a model this tool wrote there and refuses any other folder, exit 2)");
+        Flag(s => s.Force, "--force", "rebuild: with --out, over an earlier synthetic model; without, the cache entry");
         Option(s => s.Layers, "--layers", "N", "decoder layers", group: Shape);
         Option(s => s.Hidden, "--hidden", "N", "hidden size", group: Shape);
         Option(s => s.Heads, "--heads", "N", "attention heads", group: Shape);
@@ -208,6 +220,7 @@ public sealed class ModelsSynthCommand : CliCommand<ModelsSynthSettings>
 
         string folder = "";
         bool built = true;
+        string? damaged = null;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         bool quiet = EstimateBytes(spec) <= 64L << 20;
         ConsoleProgress.Run(context, quiet, progress =>
@@ -215,14 +228,20 @@ public sealed class ModelsSynthCommand : CliCommand<ModelsSynthSettings>
             var bar = ConsoleProgress.Fraction(progress, "generating");
             if (s.Out is null)
             {
-                folder = SyntheticModelCache.GetOrBuild(spec, context.Paths.SyntheticCacheDir, out built, bar, context.Cancellation);
+                // --force without --out: build the cache entry anew even when it verifies.
+                var r = SyntheticModelCache.Obtain(spec, context.Paths.SyntheticCacheDir, rebuild: s.Force, bar, context.Cancellation);
+                (folder, built, damaged) = (r.Directory, r.Built, r.DamagedBecause);
             }
             else
             {
                 folder = Path.GetFullPath(s.Out);
-                PrepareOutDir(folder, s.Force);
+                bool created = SynthOutFolder.Prepare(folder, s.Force);
                 try { SyntheticModelBuilder.Build(spec, folder, bar, context.Cancellation); }
-                catch (OperationCanceledException) { TryDelete(folder); throw; }
+                catch (Exception e) when (e is OperationCanceledException or IOException or UnauthorizedAccessException)
+                {
+                    SynthOutFolder.RemoveWritten(folder, created); // only what this build wrote
+                    throw;
+                }
             }
             return 0;
         });
@@ -230,7 +249,7 @@ public sealed class ModelsSynthCommand : CliCommand<ModelsSynthSettings>
 
         long bytes = new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length);
         var o = context.Out;
-        o.WriteLine($"{(built ? "built" : "reused (cached)")}: {folder}");
+        o.WriteLine($"{(damaged is not null ? $"rebuilt (cached copy was damaged: {damaged})" : built ? "built" : "reused (cached)")}: {folder}");
         o.WriteLine($"  preset {preset ?? "custom"}, {Words.Of(s.Precision)} weights, {SyntheticSpec.IoName(io)} I/O, seed {s.Seed} (synthetic weights)");
         o.WriteLine($"  shape: {shape.Layers} layers, hidden {shape.HiddenSize}, {shape.Heads} heads, {shape.KvHeads} kv heads, intermediate {shape.IntermediateSize}, vocab {shape.VocabSize}, context {shape.ContextLength}");
         o.WriteLine($"  parameters: {Format.Count(shape.ParameterCount)} ({shape.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)})");
@@ -238,21 +257,6 @@ public sealed class ModelsSynthCommand : CliCommand<ModelsSynthSettings>
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  time: {elapsed.TotalSeconds:F1} s{(built && elapsed.TotalSeconds > 0 ? $" ({bytes / 1e6 / elapsed.TotalSeconds:F0} MB/s)" : "")}"));
         o.WriteLine($"  run it: {EntryPoint.Command} --model {folder}");
         return 0;
-    }
-
-    private static void PrepareOutDir(string dir, bool force)
-    {
-        if (File.Exists(dir)) throw ValueParsers.Usage($"--out {dir} is a file; give a folder");
-        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
-        {
-            if (!force) throw ValueParsers.Usage($"--out {dir} is not empty; give an empty or new folder, or --force to replace its contents");
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static void TryDelete(string dir)
-    {
-        try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>Rough size (weights dominate) to decide whether a progress bar is worth drawing.</summary>

@@ -83,7 +83,7 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
                     $"--scenario {wanted} is not in this sweep{Suggest.DidYouMean(wanted, ids)}; its scenarios: {string.Join(", ", ids)}");
         }
 
-        var plan = new RunPlan { Settings = settings, ResultsDir = s.Results ?? ctx.Paths.ResultsDir };
+        var plan = new RunPlan { Settings = settings, ResultsDir = s.Results ?? ctx.Paths.ResultsDir, NativeLogs = ctx.Verbose };
         var outcome = ConsoleProgress.Run(ctx, s.Quiet, progress =>
             new RunOrchestrator(ctx.Paths, new EngineFactory()).Execute(plan, progress, ctx.Cancellation));
 

@@ -57,6 +57,8 @@ public sealed record EngineOptions
     /// <summary>Intra-op threads; null: <see cref="DefaultIntraOpThreads"/>.</summary>
     public int? IntraOpThreads { get; init; } = Defaults.IntraOpThreads;
     public bool CudaGraph { get; init; } = Defaults.CudaGraph;
+    /// <summary>Let ONNX Runtime / GenAI print their own warnings and errors to stderr (the CLI's --verbose); off = fatal only.</summary>
+    public bool NativeLogs { get; init; }
 
     public static EngineOptions From(RunSettings s) =>
         new() { Engine = s.EngineRequested, Device = s.Device, IntraOpThreads = s.IntraOpThreads, CudaGraph = s.CudaGraph };

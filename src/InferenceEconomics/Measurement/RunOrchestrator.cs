@@ -19,7 +19,10 @@ public sealed record RunPlan
     /// <summary>Where the telemetry sources read (tests point them at fake trees); null: the real system paths.</summary>
     public Func<TelemetryOptions, TelemetryOptions>? TelemetryOverrides { get; init; }
 
-    public EngineOptions Engine => EngineOptions.From(Settings);
+    /// <summary>Let ONNX Runtime and GenAI print their own log lines (the CLI's --verbose); not a setting of the measurement.</summary>
+    public bool NativeLogs { get; init; }
+
+    public EngineOptions Engine => EngineOptions.From(Settings) with { NativeLogs = NativeLogs };
     public ModelRequest ModelRequest => new() { Device = Settings.Device, Precision = Settings.Precision };
 
     public TelemetryOptions Telemetry
@@ -139,9 +142,14 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
     public static IReadOnlyList<Note> Notes(ResolvedModel model) =>
         model.Synthetic ? [Schema.Notes.SyntheticWeights(model.SyntheticOf ?? model.DisplayName)] : [];
 
+    /// <summary>
+    /// The model as result.json records it: shape, precision and I/O type from the graph (which the config was
+    /// checked against when the model was resolved), never from a folder name.
+    /// </summary>
     public static ModelInfo DescribeModel(ResolvedModel m)
     {
         var c = m.Config;
+        var g = m.Graph;
         return new ModelInfo
         {
             Name = m.DisplayName,
@@ -149,18 +157,18 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             Synthetic = m.Synthetic,
             SyntheticOf = m.SyntheticOf,
             ModelType = c.ModelType,
-            Precision = m.Precision,
-            IoDType = m.Precision == WeightPrecision.Fp16 || c.Providers.Any(p => p.Contains("cuda", StringComparison.OrdinalIgnoreCase)) ? IoDType.Float16 : IoDType.Float32,
-            Attention = c.PositionIdsName is null ? AttentionKind.GroupQuery : AttentionKind.MultiHeadWithPositionIds,
-            Layers = c.NumHiddenLayers,
-            HiddenSize = c.HiddenSize,
-            Heads = c.NumAttentionHeads,
-            KvHeads = c.NumKeyValueHeads,
-            HeadSize = c.HeadSize,
-            IntermediateSize = m.Shape?.IntermediateSize,
-            VocabSize = c.VocabSize,
+            Precision = g.Precision,
+            IoDType = g.Io,
+            Attention = g.Attention,
+            Layers = (int)g.Layers.Value,
+            HiddenSize = (int)(g.HiddenSize?.Value ?? c.HiddenSize),
+            Heads = (int)(g.Heads?.Value ?? c.NumAttentionHeads),
+            KvHeads = (int)(g.KvHeads?.Value ?? c.NumKeyValueHeads),
+            HeadSize = (int)(g.HeadSize?.Value ?? c.HeadSize),
+            IntermediateSize = m.Shape?.IntermediateSize ?? (int?)g.IntermediateSize?.Value,
+            VocabSize = (int)(g.VocabSize?.Value ?? c.VocabSize),
             ContextLength = c.ContextLength,
-            ParameterCount = m.Shape?.ParameterCount,
+            ParameterCount = m.Shape?.ParameterCount ?? g.ParameterCount,
             WeightBytes = ModelFileBytes(m.Directory),
             OnnxSha256 = Sha256(Path.Combine(m.Directory, c.Filename)),
         };

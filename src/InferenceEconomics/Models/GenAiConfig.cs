@@ -40,18 +40,25 @@ public sealed record GenAiConfig
 
     public static string PastKeyName(string pattern, int layer) => pattern.Replace("%d", layer.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    /// <summary>Reads &lt;dir&gt;/genai_config.json. Errors: ModelNotFound (no folder), ModelConfigInvalid (missing/malformed file).</summary>
+    /// <summary>
+    /// Reads &lt;dir&gt;/genai_config.json. Errors: ModelNotFound (no folder), FileAccess (unreadable, a file where the
+    /// folder belongs, a link loop), ModelConfigInvalid (missing file, a missing field or one of the wrong JSON type,
+    /// a count that is not positive), ModelConfigMalformed (not JSON).
+    /// </summary>
     public static GenAiConfig Load(string directory)
     {
-        if (!System.IO.Directory.Exists(directory))
-            throw new InferenceEconomicsException(ErrorKind.ModelNotFound, $"model folder '{directory}' does not exist; give a folder with genai_config.json, an alias from models/models.json, or synthetic:<preset>");
+        ModelFileAccess.RequireFolder(directory, ErrorKind.ModelNotFound,
+            $"model folder '{directory}' does not exist; give a folder with genai_config.json, an alias from models/models.json, or synthetic:<preset>");
         var path = Path.Combine(directory, FileName);
-        if (!File.Exists(path))
-            throw new InferenceEconomicsException(ErrorKind.ModelConfigInvalid, $"'{directory}' has no {FileName}; point --model at a folder made by onnxruntime-genai's model builder (or use synthetic:<preset>)");
+        ModelFileAccess.RequireReadableFile(path, ErrorKind.ModelConfigInvalid,
+            $"'{directory}' has no {FileName}; point --model at a folder made by onnxruntime-genai's model builder (or use synthetic:<preset>)");
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw ModelFileAccess.CannotRead(path, "file", e.Message, e); }
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
         }
         catch (JsonException e)
         {
@@ -60,78 +67,59 @@ public sealed record GenAiConfig
         return Parse(root, path);
     }
 
+    /// <summary>
+    /// Strict reading: every field the harness or the engines use must have its JSON type (a string is not a
+    /// number, null is not a value) and every count must be positive; the first problem names the field.
+    /// </summary>
     internal static GenAiConfig Parse(JsonNode? root, string path)
     {
-        var model = root?["model"] as JsonObject ?? throw Invalid(path, "has no \"model\" object");
-        var decoder = model["decoder"] as JsonObject ?? throw Invalid(path, "has no \"model.decoder\" object");
-        var inputs = decoder["inputs"] as JsonObject;
-        var outputs = decoder["outputs"] as JsonObject;
-        var search = root!["search"] as JsonObject;
+        var r = new GenAiConfigReader(path);
+        var top = r.Object(root, "(top level)") ?? throw r.Error("(top level)", root, "must be a JSON object");
+        var model = r.Object(top["model"], "model") ?? throw r.Missing("model", "an object");
+        var decoder = r.Object(model["decoder"], "model.decoder") ?? throw r.Missing("model.decoder", "an object");
+        var inputs = r.Object(decoder["inputs"], "model.decoder.inputs");
+        var outputs = r.Object(decoder["outputs"], "model.decoder.outputs");
+        var search = r.Object(top["search"], "search");
 
-        int head = Int(decoder, "head_size", path, "model.decoder");
-        int heads = OptInt(decoder, "num_attention_heads") ?? 0;
-        var eos = model["eos_token_id"] switch
-        {
-            JsonArray a => a.Select(n => n!.GetValue<int>()).ToArray(),
-            JsonValue v => [v.GetValue<int>()],
-            _ => throw Invalid(path, "has no model.eos_token_id"),
-        };
+        int vocab = r.PositiveInt(model, "vocab_size", "model");
+        int head = r.PositiveInt(decoder, "head_size", "model.decoder");
+        int heads = r.OptPositiveInt(decoder, "num_attention_heads", "model.decoder") ?? 0;
+        var eos = r.TokenIds(model, "eos_token_id", "model", vocab);
         var providers = new List<string>();
-        if (decoder["session_options"]?["provider_options"] is JsonArray po)
-            foreach (var p in po.OfType<JsonObject>())
-                providers.AddRange(p.Select(kv => kv.Key));
+        var sessionOptions = r.Object(decoder["session_options"], "model.decoder.session_options");
+        if (sessionOptions?["provider_options"] is { } po)
+        {
+            if (po is not JsonArray list) throw r.Error("model.decoder.session_options.provider_options", po, "must be an array of objects");
+            foreach (var p in list)
+                providers.AddRange((r.Object(p, "model.decoder.session_options.provider_options[]")
+                    ?? throw r.Error("model.decoder.session_options.provider_options[]", p, "must be an object")).Select(kv => kv.Key));
+        }
 
         var cfg = new GenAiConfig
         {
-            ModelType = Str(model, "type", path, "model"),
-            ContextLength = Int(model, "context_length", path, "model"),
-            VocabSize = Int(model, "vocab_size", path, "model"),
+            ModelType = r.String(model, "type", "model"),
+            ContextLength = r.PositiveInt(model, "context_length", "model"),
+            VocabSize = vocab,
             HeadSize = head,
-            HiddenSize = OptInt(decoder, "hidden_size") ?? head * heads,
+            HiddenSize = r.OptPositiveInt(decoder, "hidden_size", "model.decoder") ?? head * heads,
             NumAttentionHeads = heads,
-            NumKeyValueHeads = Int(decoder, "num_key_value_heads", path, "model.decoder"),
-            NumHiddenLayers = Int(decoder, "num_hidden_layers", path, "model.decoder"),
-            Filename = Str(decoder, "filename", path, "model.decoder"),
-            BosTokenId = OptInt(model, "bos_token_id") ?? 1,
+            NumKeyValueHeads = r.PositiveInt(decoder, "num_key_value_heads", "model.decoder"),
+            NumHiddenLayers = r.PositiveInt(decoder, "num_hidden_layers", "model.decoder"),
+            Filename = r.String(decoder, "filename", "model.decoder"),
+            BosTokenId = r.OptTokenId(model, "bos_token_id", "model") ?? 1,
             EosTokenIds = eos,
-            PadTokenId = OptInt(model, "pad_token_id") ?? eos[0],
-            InputIdsName = inputs?["input_ids"]?.GetValue<string>() ?? "input_ids",
-            AttentionMaskName = inputs?["attention_mask"]?.GetValue<string>() ?? "attention_mask",
-            PositionIdsName = inputs?["position_ids"]?.GetValue<string>(),
-            PastKeyNames = inputs?["past_key_names"]?.GetValue<string>() ?? "past_key_values.%d.key",
-            PastValueNames = inputs?["past_value_names"]?.GetValue<string>() ?? "past_key_values.%d.value",
-            LogitsName = outputs?["logits"]?.GetValue<string>() ?? "logits",
-            PresentKeyNames = outputs?["present_key_names"]?.GetValue<string>() ?? "present.%d.key",
-            PresentValueNames = outputs?["present_value_names"]?.GetValue<string>() ?? "present.%d.value",
-            PastPresentShareBuffer = search?["past_present_share_buffer"]?.GetValue<bool>() ?? false,
+            PadTokenId = r.OptTokenId(model, "pad_token_id", "model") ?? eos[0],
+            InputIdsName = r.OptString(inputs, "input_ids", "model.decoder.inputs") ?? "input_ids",
+            AttentionMaskName = r.OptString(inputs, "attention_mask", "model.decoder.inputs") ?? "attention_mask",
+            PositionIdsName = r.OptString(inputs, "position_ids", "model.decoder.inputs"),
+            PastKeyNames = r.OptPattern(inputs, "past_key_names", "model.decoder.inputs") ?? "past_key_values.%d.key",
+            PastValueNames = r.OptPattern(inputs, "past_value_names", "model.decoder.inputs") ?? "past_key_values.%d.value",
+            LogitsName = r.OptString(outputs, "logits", "model.decoder.outputs") ?? "logits",
+            PresentKeyNames = r.OptPattern(outputs, "present_key_names", "model.decoder.outputs") ?? "present.%d.key",
+            PresentValueNames = r.OptPattern(outputs, "present_value_names", "model.decoder.outputs") ?? "present.%d.value",
+            PastPresentShareBuffer = r.OptBool(search, "past_present_share_buffer", "search") ?? false,
             Providers = providers,
         };
-        if (cfg.ContextLength <= 0 || cfg.VocabSize <= 0 || cfg.NumHiddenLayers <= 0 || cfg.NumKeyValueHeads <= 0 || cfg.HeadSize <= 0)
-            throw Invalid(path, "has a non-positive context_length, vocab_size, num_hidden_layers, num_key_value_heads or head_size");
-        if (cfg.EosTokenIds.Any(e => e < 0 || e >= cfg.VocabSize))
-            throw Invalid(path, $"has an eos_token_id outside the vocabulary (vocab_size {cfg.VocabSize})");
         return cfg;
-    }
-
-    private static InferenceEconomicsException Invalid(string path, string what) =>
-        new(ErrorKind.ModelConfigInvalid, $"{path} {what}; regenerate it with the model builder or fix the field");
-
-    private static int Int(JsonObject o, string key, string path, string where)
-    {
-        try { return o[key]?.GetValue<int>() ?? throw Invalid(path, $"is missing {where}.{key}"); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        { throw Invalid(path, $"has a non-integer {where}.{key}"); }
-    }
-
-    private static int? OptInt(JsonObject o, string key)
-    {
-        try { return o[key]?.GetValue<int>(); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException) { return null; }
-    }
-
-    private static string Str(JsonObject o, string key, string path, string where)
-    {
-        try { return o[key]?.GetValue<string>() ?? throw Invalid(path, $"is missing {where}.{key}"); }
-        catch (InvalidOperationException) { throw Invalid(path, $"has a non-string {where}.{key}"); }
     }
 }

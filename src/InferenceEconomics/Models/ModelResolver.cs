@@ -61,6 +61,9 @@ public sealed class ModelResolver(ProjectPaths paths)
                 throw new InferenceEconomicsException(ErrorKind.Usage, $"--precision applies to synthetic models only; '{spec}' is a model folder with fixed weights (drop --precision)");
             return FromFolder(spec, null);
         }
+        // Something is there but it is no usable folder (a file, a link loop, no permission): say which.
+        if (LooksLikePath(spec) && ModelFileAccess.Probe(spec, out var detail) is not PathState.Missing)
+            throw ModelFileAccess.Unusable(spec, "a model folder", detail);
         if (LooksLikePath(spec))
             throw new InferenceEconomicsException(ErrorKind.ModelNotFound,
                 $"model folder '{spec}' does not exist; give a folder with genai_config.json, an alias ({string.Join(", ", catalog.Aliases.Keys)}) or synthetic:<preset>");
@@ -74,12 +77,15 @@ public sealed class ModelResolver(ProjectPaths paths)
     {
         var full = Path.GetFullPath(directory);
         var config = GenAiConfig.Load(full);
-        OnnxModelInspector.Validate(full, config.Filename);
+        var onnxPath = Path.Combine(full, config.Filename);
+        var onnx = OnnxModelInspector.Validate(full, config.Filename);
+        // The graph is the truth: the config must agree with it before anything loads or runs.
+        var graph = ModelGraphFacts.From(onnx, onnxPath);
+        ConfigGraphCheck.ThrowIfMismatch(config, graph, Path.Combine(full, GenAiConfig.FileName));
         // synthetic.json marks seeded random weights (written by the synthetic builder).
         var manifest = SyntheticFiles.TryReadManifest(full);
         bool synthetic = manifest is not null;
         string? syntheticOf = manifest?.Preset ?? (synthetic ? "custom shape" : null);
-        WeightPrecision precision = manifest?.Precision ?? GuessPrecision(full, config);
         return new ResolvedModel
         {
             Directory = full,
@@ -87,7 +93,8 @@ public sealed class ModelResolver(ProjectPaths paths)
             Config = config,
             Synthetic = synthetic,
             SyntheticOf = syntheticOf,
-            Precision = precision,
+            Precision = graph.Precision,
+            Graph = graph,
             Shape = manifest?.Shape,
         };
     }
@@ -101,19 +108,10 @@ public sealed class ModelResolver(ProjectPaths paths)
         var spec = new SyntheticSpec(shape, precision, io, seed, presetName);
         var dir = SyntheticModelCache.GetOrBuild(spec, paths.SyntheticCacheDir, out bool built, progress, ct);
         var model = FromFolder(dir, displayName);
-        return model with { Synthetic = true, SyntheticOf = presetName, Precision = precision, Shape = shape, DisplayName = displayName, GeneratedNow = built };
+        return model with { Synthetic = true, SyntheticOf = presetName, Shape = shape, DisplayName = displayName, GeneratedNow = built };
     }
 
     public static WeightPrecision ParsePrecision(string s) => SyntheticSpec.ParsePrecision(s);
-
-    /// <summary>For folders not made here: the builder's folder names say int4 / fp16 / fp32.</summary>
-    private static WeightPrecision GuessPrecision(string dir, GenAiConfig config)
-    {
-        var hint = (dir + "/" + config.Filename).ToLowerInvariant();
-        if (hint.Contains("int4")) return WeightPrecision.Int4;
-        if (hint.Contains("fp16") || hint.Contains("cuda")) return WeightPrecision.Fp16;
-        return WeightPrecision.Fp32;
-    }
 
     private static bool LooksLikePath(string s) =>
         s.Contains('/') || s.Contains('\\') || s.StartsWith('.') || s.StartsWith('~');

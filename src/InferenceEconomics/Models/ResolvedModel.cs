@@ -13,7 +13,10 @@ public sealed record ResolvedModel
     public required bool Synthetic { get; init; }
     /// <summary>Preset or alias whose shape a synthetic model copies.</summary>
     public string? SyntheticOf { get; init; }
+    /// <summary>Weight precision as the graph shows it (MatMulNBits: int4; else the weights' float type).</summary>
     public required WeightPrecision Precision { get; init; }
+    /// <summary>What model.onnx says (layers, heads, sizes, precision, I/O type); the config has been checked against it.</summary>
+    public required ModelGraphFacts Graph { get; init; }
     /// <summary>Known shape (from a preset or alias); null for an arbitrary folder (config fields only).</summary>
     public ModelShape? Shape { get; init; }
     /// <summary>True when this resolution generated the synthetic model (it was not in the cache yet).</summary>

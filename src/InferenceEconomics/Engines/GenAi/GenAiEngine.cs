@@ -42,12 +42,15 @@ public sealed class GenAiEngine : IInferenceEngine
         if (cuda && !CudaAddOnPresent)
             throw new InferenceEconomicsException(ErrorKind.DeviceUnavailable,
                 $"the GenAI engine here runs on CPU only: GenAI's CUDA add-on (Microsoft.ML.OnnxRuntimeGenAI.Cuda) is not installed; use --engine ort --device {options.Device}");
+        NativeLogging.ApplyToEnvironment(options.NativeLogs);
         _ = Handle.Value;
         _genAiConfig = model.Config;
         int t = options.EffectiveIntraOpThreads;
         try
         {
             _config = new Config(model.Directory);
+            // GenAI's sessions log through ORT straight to stderr: fatal only unless --verbose (NativeLogging).
+            _config.Overlay($"{{\"model\":{{\"decoder\":{{\"session_options\":{{\"log_severity_level\":{NativeLogging.GenAiSeverity(options.NativeLogs)}}}}}}}}}");
             _config.ClearProviders();
             if (cuda)
             {

@@ -117,12 +117,13 @@ public sealed class OrtEngine : IInferenceEngine
 
     private static SessionOptions CreateSessionOptions(Device device, EngineOptions options, bool cudaGraph)
     {
-        // Errors only: ORT's warnings (e.g. shape nodes placed on the CPU next to the CUDA EP) would go to stderr.
+        // ORT writes its log straight to stderr: fatal only unless --verbose (NativeLogging).
+        NativeLogging.ApplyToEnvironment(options.NativeLogs);
         var so = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             LogId = "ie-ort",
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            LogSeverityLevel = NativeLogging.Level(options.NativeLogs),
         };
         so.IntraOpNumThreads = options.EffectiveIntraOpThreads;
         if (device.IsCuda)

@@ -11,11 +11,10 @@ public static class OnnxModelInspector
     /// <summary>Parses &lt;path&gt;. Throws ModelFileInvalid when it is missing, truncated or not ONNX.</summary>
     public static OnnxModel Read(string path)
     {
-        if (!File.Exists(path))
-            throw new InferenceEconomicsException(ErrorKind.ModelFileInvalid, $"{path} does not exist; regenerate or re-download the model");
+        ModelFileAccess.RequireReadableFile(path, ErrorKind.ModelFileInvalid, $"{path} does not exist; regenerate or re-download the model");
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
-        catch (IOException e) { throw Invalid(path, $"cannot be read ({e.Message})", e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw ModelFileAccess.CannotRead(path, "file", e.Message, e); }
         try
         {
             var model = ParseModel(bytes);
@@ -28,9 +27,10 @@ public static class OnnxModelInspector
 
     /// <summary>
     /// Checks &lt;modelDir&gt;/&lt;onnxFileName&gt; parses as an ONNX model and that every external data
-    /// file exists and holds the bytes its initializers point at. For the run command, before loading.
+    /// file exists, can be read and holds the bytes its initializers point at. For the run command, before loading.
+    /// Returns the parsed graph (for <see cref="ModelGraphFacts"/>).
     /// </summary>
-    public static void Validate(string modelDir, string onnxFileName)
+    public static OnnxModel Validate(string modelDir, string onnxFileName)
     {
         var path = Path.Combine(modelDir, onnxFileName);
         var model = Read(path);
@@ -40,12 +40,13 @@ public static class OnnxModelInspector
             if (!sizes.TryGetValue(t.Location!, out long size))
             {
                 var dataPath = Path.Combine(modelDir, t.Location!);
-                size = File.Exists(dataPath) ? new FileInfo(dataPath).Length : -1;
+                // Unreadable, a folder, a link loop: FileAccess; only a file that is not there "does not exist".
+                ModelFileAccess.RequireReadableFile(dataPath, ErrorKind.ModelFileInvalid,
+                    $"{dataPath} (external data of {path}) does not exist; regenerate or re-download the model");
+                size = new FileInfo(dataPath).Length;
                 sizes[t.Location!] = size;
             }
             var dataFile = Path.Combine(modelDir, t.Location!);
-            if (size < 0)
-                throw new InferenceEconomicsException(ErrorKind.ModelFileInvalid, $"{dataFile} (external data of {path}) does not exist; regenerate or re-download the model");
             long expected = t.ByteSize;
             if (expected > 0 && t.Length != expected)
                 throw Invalid(path, $"initializer {t.Name} claims {t.Length} bytes of external data but its shape needs {expected}");
@@ -53,6 +54,7 @@ public static class OnnxModelInspector
                 throw new InferenceEconomicsException(ErrorKind.ModelFileInvalid,
                     $"{dataFile} is truncated or not an ONNX data file: initializer {t.Name} needs bytes up to {t.Offset + t.Length}, the file has {size}; regenerate or re-download it");
         }
+        return model;
     }
 
     private static InferenceEconomicsException Invalid(string path, string why, Exception? inner = null) =>

@@ -9,15 +9,19 @@ public sealed record SyntheticBuildResult(string Directory, long TotalBytes, lon
 
 /// <summary>
 /// Writes a synthetic model in onnxruntime-genai's builder format: model.onnx (graph only),
-/// model.onnx.data (every initializer, seeded random weights), genai_config.json and synthetic.json.
+/// model.onnx.data (every initializer, seeded random weights), genai_config.json, synthetic.json and, last,
+/// the marker that makes the folder this tool's (<see cref="SyntheticIntegrity"/>).
 /// Weights stream straight from the generator into large sequential writes (disk speed).
 /// </summary>
 public static class SyntheticModelBuilder
 {
     /// <summary>Bumped whenever the written files change for the same spec (invalidates the cache).</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
     public const string OnnxFileName = "model.onnx";
     public const string DataFileName = "model.onnx.data";
+
+    /// <summary>Every file a build writes besides the marker (<see cref="SyntheticIntegrity.MarkerFileName"/>).</summary>
+    public static readonly IReadOnlyList<string> WrittenFiles = [OnnxFileName, DataFileName, GenAiConfig.FileName, SyntheticFiles.ManifestFileName];
 
     private const int WriteBufferBytes = 8 << 20;
     private const int ChunkBytes = 4 << 20;
@@ -61,6 +65,8 @@ public static class SyntheticModelBuilder
         File.WriteAllBytes(Path.Combine(outDir, OnnxFileName), onnxBytes);
         SyntheticFiles.WriteGenAiConfig(spec, outDir);
         SyntheticFiles.WriteManifest(spec, outDir);
+        // Last: the marker says the folder is this tool's and records what each file must be.
+        SyntheticIntegrity.WriteMarker(outDir, WrittenFiles, DataFileName);
         progress?.Report(1.0);
         return new SyntheticBuildResult(outDir, total + onnxBytes.Length, spec.Shape.ParameterCount, clock.Elapsed);
     }

@@ -125,5 +125,13 @@ public sealed class OrtEngineTests
         Config = GenAiConfig.Load(dir),
         Synthetic = false,
         Precision = WeightPrecision.Fp32,
+        // Never read: the engine must refuse the file on its own, whatever the resolver would have found.
+        Graph = new ModelGraphFacts
+        {
+            OnnxPath = Path.Combine(dir, "model.onnx"), Layers = new(1, "test"), Attention = AttentionKind.GroupQuery,
+            Heads = null, KvHeads = null, HeadSize = null, HiddenSize = null, VocabSize = null,
+            Precision = WeightPrecision.Fp32, PrecisionSource = "test", Io = IoDType.Float32, IoSource = "test",
+            PastInputs = [], Inputs = [], Outputs = [], ParameterCount = 0,
+        },
     };
 }
