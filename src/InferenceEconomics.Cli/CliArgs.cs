@@ -12,11 +12,15 @@ public sealed class CliArgs
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     public List<string> Positionals { get; } = [];
+    /// <summary>Every word after a lone "--", verbatim (options passed through to another command); see <see cref="PassThrough"/>.</summary>
+    private readonly List<string> _rest = [];
+    private bool _restUsed;
 
     /// <summary>Options that never take a value.</summary>
     private static readonly HashSet<string> KnownFlags = new(StringComparer.Ordinal)
     {
         "--json", "--verbose", "--help", "--no-telemetry", "--no-idle", "--cuda-graph", "--batch-api", "--force", "--quiet",
+        "--all", "--replace", "--submit", "--no-store",
     };
 
     public CliArgs(IEnumerable<string> args)
@@ -25,6 +29,7 @@ public sealed class CliArgs
         for (int i = 0; i < list.Count; i++)
         {
             var a = list[i];
+            if (a == "--") { _rest.AddRange(list.Skip(i + 1)); break; }
             if (a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2)
             {
                 string name = a, value;
@@ -42,6 +47,9 @@ public sealed class CliArgs
     }
 
     public bool Has(string name) { _used.Add(name); return _options.ContainsKey(name); }
+
+    /// <summary>The words after "--" (empty when none); a command that does not read them rejects them in <see cref="EnsureAllUsed"/>.</summary>
+    public IReadOnlyList<string> PassThrough() { _restUsed = true; return _rest; }
 
     public bool Flag(string name) => Has(name);
 
@@ -104,6 +112,8 @@ public sealed class CliArgs
     {
         if (Positionals.Count > maxPositionals)
             throw Usage($"unexpected argument '{Positionals[maxPositionals]}'; see --help");
+        if (_rest.Count > 0 && !_restUsed)
+            throw Usage($"unexpected arguments after '--' ({string.Join(' ', _rest)}); this command passes nothing through; see --help");
         var knownSet = new HashSet<string>(_used.Concat(known ?? []), StringComparer.Ordinal) { "--verbose", "--help" };
         foreach (var name in _options.Keys)
         {

@@ -15,6 +15,8 @@ public static class CommandRegistry
         new CompareCommand(),
         new HistoryCommand(),
         new ReportCommand(),
+        new PushCommand(),
+        new FleetCommand(),
     ];
 
     public static ICliCommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using InferenceEconomics.Results;
 using InferenceEconomics.Results.Comparison;
+using InferenceEconomics.Store;
 
 namespace InferenceEconomics.Cli.Commands;
 
@@ -11,7 +12,13 @@ public sealed class CompareCommand : ICliCommand
     public string Summary => "compare two runs with a statistical test (CI exit code)";
     public string Help => """
         Usage: ./run.sh compare <baseline> <candidate> [options]
+               ./run.sh compare --latest SELECTOR --vs SELECTOR [--store URL|PATH] [options]
           <baseline>, <candidate>   a run folder, its result.json, or a run folder name under results/
+                                    (a run id with --store or IE_STORE)
+          --latest SEL --vs SEL     the latest run matching each selector: key=value pairs, exact match,
+                                    keys gpu, host, model, precision, engine, since, until
+                                    (e.g. --latest gpu=h100,model=phi-3-mini --vs gpu=h200,model=phi-3-mini)
+        """ + StoreCli.OptionHelp + "\n" + """
           --threshold X             relative change of medians that counts (default 5%; "5%" or 0.05)
           --alpha X                 significance level of the Mann-Whitney test (default 0.05)
           --metrics a,b             metrics to test (default prefill_tps,decode_tps,ttft,itl_p99 and
@@ -36,8 +43,14 @@ public sealed class CompareCommand : ICliCommand
         var metricNames = args.StringList("--metrics");
         var prices = args.StringList("--price-per-hour");
         bool json = args.Flag("--json");
+        var storeOption = args.String("--store");
+        var latest = args.String("--latest");
+        var vs = args.String("--vs");
         args.EnsureAllUsed();
-        if (args.Positionals.Count != 2)
+        bool selecting = latest is not null || vs is not null;
+        if (selecting && (latest is null || vs is null || args.Positionals.Count > 0))
+            throw CliArgs.Usage("--latest and --vs go together, without run names: compare --latest gpu=h100 --vs gpu=h200");
+        if (!selecting && args.Positionals.Count != 2)
             throw CliArgs.Usage($"compare needs two runs, a baseline and a candidate (got {args.Positionals.Count}); see ./run.sh compare --help");
         if (alpha >= 1) throw CliArgs.Usage("--alpha must be below 1");
 
@@ -54,10 +67,21 @@ public sealed class CompareCommand : ICliCommand
             candPrice = prices.Count == 2 ? ParsePrice(prices[1]) : basePrice;
         }
 
-        var basePath = RunArgument.Resolve(args.Positionals[0], context);
-        var candPath = RunArgument.Resolve(args.Positionals[1], context);
-        var baseline = ResultStore.Load(basePath);
-        var candidate = ResultStore.Load(candPath);
+        using var source = StoreCli.OpenSource(storeOption, null, context);
+        RunResult baseline, candidate;
+        string baseName, candName;
+        if (selecting)
+        {
+            var (b, br) = source.Latest(RunSelector.Parse(latest!, "--latest"));
+            var (c, cr) = source.Latest(RunSelector.Parse(vs!, "--vs"));
+            (baseline, candidate, baseName, candName) = (br, cr, b.Location, c.Location);
+        }
+        else
+        {
+            baseline = StoreCli.Load(source, args.Positionals[0]);
+            candidate = StoreCli.Load(source, args.Positionals[1]);
+            (baseName, candName) = (args.Positionals[0], args.Positionals[1]);
+        }
         var report = RunComparer.Compare(baseline, candidate, new ComparisonOptions
         {
             Threshold = threshold,
@@ -65,7 +89,7 @@ public sealed class CompareCommand : ICliCommand
             Metrics = metrics,
             BaselinePricePerHour = basePrice,
             CandidatePricePerHour = candPrice,
-        }, args.Positionals[0], args.Positionals[1]);
+        }, baseName, candName);
 
         context.Out.Write(json ? ResultJson.Serialize(report) + Environment.NewLine : ComparisonText.Render(report));
         if (report.Regressed)

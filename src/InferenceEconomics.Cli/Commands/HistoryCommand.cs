@@ -4,6 +4,7 @@ using InferenceEconomics.Reporting.Charts;
 using InferenceEconomics.Results;
 using InferenceEconomics.Results.Comparison;
 using InferenceEconomics.Results.History;
+using InferenceEconomics.Store;
 
 namespace InferenceEconomics.Cli.Commands;
 
@@ -13,16 +14,24 @@ public sealed class HistoryCommand : ICliCommand
     public string Name => "history";
     public string Summary => "list past runs and chart a metric over time";
     public string Help => """
-        Usage: ./run.sh history [--model M] [--gpu G] [--since DATE] [--results DIR] [--metric decode_tps]
+        Usage: ./run.sh history [--model M] [--gpu G] [--host H] [--precision P] [--engine E] [--since DATE]
+                                [--until DATE] [--results DIR | --store URL|PATH] [--metric decode_tps]
                                 [--batch N] [--prompt N] [--gen N] [--out DIR]
-          --model M      runs whose model (or the model a synthetic one copies) contains M
-          --gpu G        runs on a GPU whose name contains G ("cpu" for CPU runs)
+          Filters match exactly (case and surrounding spaces ignored): "phi" does not match "phi-3-mini".
+          --model M      runs of model M: its name, the real model a synthetic one copies, or the --model given
+          --gpu G        "cpu" for CPU runs; a GPU as NVML names it ("NVIDIA H100 80GB HBM3"), a hardware
+                         catalog id or alias (h100 = h100-sxm, h200, l40s), or the run's hardware label
+          --host H       runs recorded on host H
+          --precision P  fp32, fp16, int4          --engine E   genai, ort
           --since DATE   runs started on or after DATE (2026-11-01 or an ISO 8601 time, UTC)
-          --results DIR  where the runs are (default results/)
+          --until DATE   runs started before DATE (a date alone: up to the end of that day, UTC)
+          --results DIR  read run folders in DIR (default results/, or the store when IE_STORE is set)
+        """ + "\n" + StoreCli.OptionHelp + "\n" + """
           --metric M     prefill_tps, decode_tps (default), output_tps, ttft, itl_p50, itl_p99, tpot,
                          e2e, prefill_j_per_token, decode_j_per_token
           --batch/--prompt/--gen   pick the scenario (default: the one present in most runs)
           --out DIR      where the trend chart goes (default <results>/history)
+        When no run matches, one line says so ("no runs match ...") and the exit code is 0.
         """;
     public IReadOnlyList<string> Examples => ["./run.sh history --model phi-3-mini --metric decode_tps"];
 
@@ -36,23 +45,28 @@ public sealed class HistoryCommand : ICliCommand
         {
             Model = args.String("--model"),
             Gpu = args.String("--gpu"),
+            Host = args.String("--host"),
+            Precision = args.String("--precision"),
+            Engine = args.String("--engine"),
+            Until = args.String("--until") is { } until ? RunHistory.ParseUntil(until) ?? throw CliArgs.Usage($"--until '{until}' is not a date; write 2026-11-01 or an ISO 8601 time") : null,
             Since = sinceText is null ? null : RunHistory.ParseSince(sinceText) ?? throw CliArgs.Usage($"--since '{sinceText}' is not a date; write 2026-11-01 or an ISO 8601 time"),
             BatchSize = args.Int("--batch", 1),
             PromptTokens = args.Int("--prompt", 1),
             GenTokens = args.Int("--gen", 1),
         };
-        var resultsDir = args.String("--results") ?? context.Paths.ResultsDir;
+        var resultsOption = args.String("--results");
+        var storeOption = args.String("--store");
+        var resultsDir = resultsOption ?? context.Paths.ResultsDir;
         var outDir = args.String("--out");
         args.EnsureAllUsed();
         if (args.Positionals.Count > 0) throw CliArgs.Usage($"history takes no positional argument ('{args.Positionals[0]}'); use --model, --gpu, --since");
-        if (!Directory.Exists(resultsDir))
-            throw new InferenceEconomicsException(ErrorKind.ResultInvalid, $"no results folder at '{resultsDir}'; run ./run.sh first or pass --results DIR");
 
-        var h = RunHistory.Load(resultsDir, metric, filter);
+        using var source = StoreCli.OpenSource(storeOption, resultsOption, context);
+        var h = source.History(metric, filter);
         foreach (var s in h.Skipped) context.Error.WriteLine($"warning: skipped {s.Folder}: {s.Reason}");
         if (h.Entries.Count == 0)
         {
-            context.Out.WriteLine($"no runs under {resultsDir} match the filter");
+            context.Out.WriteLine($"no runs match {RunSourceQueries.Describe(filter)} in {source.Description}");
             return 0;
         }
 

@@ -10,26 +10,41 @@ public sealed class ReportCommand : ICliCommand
     public string Name => "report";
     public string Summary => "re-render a run's reports (Markdown, CSV, HTML, charts)";
     public string Help => """
-        Usage: ./run.sh report <run folder | result.json> [--only markdown,csv,charts,html] [cost options]
-          Writes report.md, scenarios.csv, report.html and charts/*.png|svg beside result.json.
+        Usage: ./run.sh report <run folder | result.json | run id with --store> [--only markdown,csv,charts,html] [cost options]
+          Writes report.md, scenarios.csv, report.html and charts/*.png|svg beside result.json
+          (a run from the store: into --out DIR, default results/<run id>/).
           --only    a comma list of exporters to run (default: all)
           With a machine price (--gpu, --price-per-hour or --capex) the reports get the cost section
           and the cost charts (cost per million tokens vs APIs, monthly cost vs volume).
 
-        """ + CostOptions.HelpText;
+        """ + StoreCli.OptionHelp + "\n  --out DIR         where the reports of a run read from the store go\n\n" + CostOptions.HelpText;
     public IReadOnlyList<string> Examples => ["./run.sh report results/<run>", "./run.sh report results/<run> --gpu h100-sxm --requests-per-day 20000"];
 
     public int Run(CliArgs args, CliContext context)
     {
         var only = args.StringList("--only");
         var costRequest = CostOptions.Parse(args);
+        var storeOption = args.String("--store");
+        var outOption = args.String("--out");
         args.EnsureAllUsed();
         if (args.Positionals.Count != 1)
             throw CliArgs.Usage($"report needs one run folder or result.json (got {args.Positionals.Count}); see ./run.sh report --help");
 
         var arg = RunArgument.Resolve(args.Positionals[0], context);
-        var result = ResultStore.Load(arg);
-        var folder = Directory.Exists(arg) ? arg : Path.GetDirectoryName(Path.GetFullPath(arg))!;
+        RunResult result;
+        string folder;
+        if (File.Exists(arg) || Directory.Exists(arg) || !Store.StoreLocation.Configured(storeOption))
+        {
+            result = ResultStore.Load(arg);
+            folder = outOption ?? (Directory.Exists(arg) ? arg : Path.GetDirectoryName(Path.GetFullPath(arg))!);
+        }
+        else
+        {
+            using var source = StoreCli.OpenSource(storeOption, null, context);
+            result = source.Load(arg);
+            folder = outOption ?? Path.Combine(context.Paths.ResultsDir, ResultStore.Sanitize(result.RunId));
+            Directory.CreateDirectory(folder);
+        }
 
         var exporters = Exporters.Default;
         if (only is not null)

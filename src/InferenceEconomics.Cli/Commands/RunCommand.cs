@@ -4,6 +4,7 @@ using InferenceEconomics.Measurement;
 using InferenceEconomics.Models;
 using InferenceEconomics.Reporting;
 using InferenceEconomics.Results;
+using InferenceEconomics.Store;
 
 namespace InferenceEconomics.Cli.Commands;
 
@@ -43,6 +44,9 @@ public sealed class RunCommand : ICliCommand
           --results DIR        where run folders go (default results/)
           --cuda-graph         capture the decode step in a CUDA graph (ort engine on --device cuda)
           --quiet              no progress bar
+          --store URL|PATH     record the run in this results store when it ends (default: IE_STORE, else
+                               <results>/runs.db); postgres://user:password@host:port/db or a SQLite file
+          --no-store           do not record the run in a store (its folder is written as always)
         Writes results/<utc-time>_<host>_<model>/result.json and report.md (schema: results/README.md).
 
         Telemetry (power, energy, utilization per phase; docs/telemetry.md):
@@ -84,6 +88,8 @@ public sealed class RunCommand : ICliCommand
             Telemetry = TelemetryCliOptions.Read(args),
         };
         bool quiet = args.Flag("--quiet");
+        var storeOption = args.String("--store");
+        bool noStore = args.Flag("--no-store");
         // A price turns the run into a cost report too; names are checked now, not after the sweep.
         var cost = CostOptions.Parse(args);
         if (cost is not null) CostAnalyzer.Preflight(cost);
@@ -126,7 +132,21 @@ public sealed class RunCommand : ICliCommand
         var listed = reports.Select(f => Path.GetRelativePath(outcome.Folder, f)).GroupBy(f => f.Contains('/') ? f[..(f.IndexOf('/') + 1)] : f)
             .Select(g => g.Key.EndsWith('/') ? $"{g.Key} ({g.Count()} files)" : g.Key);
         ctx.Out.WriteLine($"reports: {string.Join(", ", listed)}");
+        InferenceEconomicsException? storeError = null;
+        if (!noStore)
+        {
+            try
+            {
+                var (o, where) = RunRecorder.Record(r, StoreLocation.Resolve(storeOption, plan.ResultsDir));
+                if (o.Status == PushStatus.Conflict)
+                    storeError = new InferenceEconomicsException(ErrorKind.StoreConflict, $"run {r.RunId} is already in {where} with other content; nothing was overwritten (push --replace {outcome.Folder} stores this one)");
+                else ctx.Out.WriteLine($"stored: run {r.RunId} in {where}");
+            }
+            catch (InferenceEconomicsException e) when (e.Kind == ErrorKind.StoreUnavailable) { storeError = e; }
+        }
 
+        if (storeError is not null)
+            throw new InferenceEconomicsException(storeError.Kind, $"{storeError.Message} (the run itself is saved in {outcome.Folder}; record it later with ./run.sh push)");
         if (costError is not null)
             throw new InferenceEconomicsException(costError.Kind, $"{costError.Message} (the run itself is saved with its reports in {outcome.Folder}; price it again with ./run.sh cost)", costError);
         if (outcome.Interrupted)

@@ -44,5 +44,8 @@ public sealed record RunIdentity(
     /// <summary>"cuda:1" and "cuda" are the same kind of device (two machines compare).</summary>
     public static string DeviceKind(string device) => device.Split(':')[0].ToLowerInvariant();
 
-    public static string ScenarioKey(ScenarioResult s) => string.Create(CultureInfo.InvariantCulture, $"B{s.BatchSize} P{s.PromptTokens} G{s.GenTokens}");
+    public static string ScenarioKey(ScenarioResult s) => ScenarioKey(s.BatchSize, s.PromptTokens, s.GenTokens);
+
+    public static string ScenarioKey(int batchSize, int promptTokens, int genTokens) =>
+        string.Create(CultureInfo.InvariantCulture, $"B{batchSize} P{promptTokens} G{genTokens}");
 }
