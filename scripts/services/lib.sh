@@ -31,7 +31,10 @@ need_root() {
   fi
 }
 
+# apt_install PACKAGE...: quiet on success; apt's own output on failure.
 apt_install() {
+  local log; log="$(mktemp)"
   if [[ -z "${services_apt_updated:-}" ]]; then apt-get update -qq >/dev/null 2>&1 || true; services_apt_updated=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; return 1; fi
+  rm -f "$log"
 }
