@@ -67,7 +67,7 @@ public sealed class CompareCommand : ICliCommand
             candPrice = prices.Count == 2 ? ParsePrice(prices[1]) : basePrice;
         }
 
-        using var source = StoreCli.OpenSource(storeOption, null, context);
+        using var source = selecting ? StoreCli.OpenSource(storeOption, null, context) : StoreCli.OpenSourceFor(storeOption, args.Positionals, context);
         RunResult baseline, candidate;
         string baseName, candName;
         if (selecting)
@@ -78,8 +78,8 @@ public sealed class CompareCommand : ICliCommand
         }
         else
         {
-            baseline = StoreCli.Load(source, args.Positionals[0]);
-            candidate = StoreCli.Load(source, args.Positionals[1]);
+            baseline = StoreCli.Load(source, args.Positionals[0], storeOption, context);
+            candidate = StoreCli.Load(source, args.Positionals[1], storeOption, context);
             (baseName, candName) = (args.Positionals[0], args.Positionals[1]);
         }
         var report = RunComparer.Compare(baseline, candidate, new ComparisonOptions

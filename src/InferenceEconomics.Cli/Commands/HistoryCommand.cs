@@ -66,7 +66,7 @@ public sealed class HistoryCommand : ICliCommand
         foreach (var s in h.Skipped) context.Error.WriteLine($"warning: skipped {s.Folder}: {s.Reason}");
         if (h.Entries.Count == 0)
         {
-            context.Out.WriteLine($"no runs match {RunSourceQueries.Describe(filter)} in {source.Description}");
+            context.Out.WriteLine(filter.Describe() is { Length: > 0 } d ? $"no runs match {d} in {source.Description}" : $"no runs in {source.Description}");
             return 0;
         }
 

@@ -30,18 +30,19 @@ public sealed class ReportCommand : ICliCommand
         if (args.Positionals.Count != 1)
             throw CliArgs.Usage($"report needs one run folder or result.json (got {args.Positionals.Count}); see ./run.sh report --help");
 
-        var arg = RunArgument.Resolve(args.Positionals[0], context);
+        var local = StoreCli.LocalRun(args.Positionals[0], storeOption, context);
         RunResult result;
         string folder;
-        if (File.Exists(arg) || Directory.Exists(arg) || !Store.StoreLocation.Configured(storeOption))
+        if (local is not null || !Store.StoreLocation.Configured(storeOption))
         {
+            var arg = local ?? args.Positionals[0]; // ResultStore.Load reports a missing path
             result = ResultStore.Load(arg);
             folder = outOption ?? (Directory.Exists(arg) ? arg : Path.GetDirectoryName(Path.GetFullPath(arg))!);
         }
         else
         {
             using var source = StoreCli.OpenSource(storeOption, null, context);
-            result = source.Load(arg);
+            result = source.Load(args.Positionals[0]);
             folder = outOption ?? Path.Combine(context.Paths.ResultsDir, ResultStore.Sanitize(result.RunId));
             Directory.CreateDirectory(folder);
         }

@@ -21,9 +21,28 @@ internal static class StoreCli
         return new FolderRunSource(resultsOption ?? context.Paths.ResultsDir);
     }
 
-    /// <summary>A run named on the command line: an existing path, else a name in the source (folder name or run id).</summary>
-    public static RunResult Load(IRunSource source, string reference) =>
-        File.Exists(reference) || Directory.Exists(reference) ? ResultStore.Load(reference) : source.Load(reference);
+    /// <summary>
+    /// The source for commands that name runs: the run folders when every name is a local run (see
+    /// <see cref="LocalRun"/>), so no store is opened; else as <see cref="OpenSource"/>.
+    /// </summary>
+    public static IRunSource OpenSourceFor(string? storeOption, IEnumerable<string> references, CliContext context) =>
+        references.All(r => LocalRun(r, storeOption, context) is not null) ? new FolderRunSource(context.Paths.ResultsDir) : OpenSource(storeOption, null, context);
+
+    /// <summary>A run named on the command line: a local run, else a run id in the source.</summary>
+    public static RunResult Load(IRunSource source, string reference, string? storeOption, CliContext context) =>
+        LocalRun(reference, storeOption, context) is { } path ? ResultStore.Load(path) : source.Load(reference);
+
+    /// <summary>
+    /// The local run a name means: an existing path always; a run folder name under results/ unless
+    /// --store was given (then names are run ids in that store). Null when neither.
+    /// </summary>
+    public static string? LocalRun(string reference, string? storeOption, CliContext context)
+    {
+        if (File.Exists(reference) || Directory.Exists(reference)) return reference;
+        if (storeOption is not null) return null;
+        var under = Path.Combine(context.Paths.ResultsDir, reference);
+        return Directory.Exists(under) ? under : null;
+    }
 
     /// <summary>Writing commands (run, push, fleet): --store, else IE_STORE, else &lt;results&gt;/runs.db (created on first use).</summary>
     public static IResultStore OpenStore(string? storeOption, string resultsDir) =>

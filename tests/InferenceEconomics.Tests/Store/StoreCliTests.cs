@@ -169,6 +169,33 @@ public class StoreCliTests
     }
 
     [Fact]
+    public void A_run_records_itself_in_the_store_and_report_renders_a_stored_run()
+    {
+        using var tmp = new TempDir();
+        var db = tmp.Combine("runs.db");
+        var run = CliRunner.Run("--model", "synthetic:tiny", "--batch", "1", "--prompt-tokens", "8", "--gen-tokens", "4", "--min-reps", "1", "--max-reps", "2",
+            "--time-budget", "1", "--warmup", "0", "--no-idle", "--no-telemetry", "--results", tmp.Combine("results"), "--store", db, "--quiet");
+        Assert.True(run.ExitCode == 0, run.Err);
+        var folder = Directory.GetDirectories(tmp.Combine("results")).Single();
+        var id = Path.GetFileName(folder);
+        Assert.Contains($"stored: run {id} in {db}", run.Out);
+
+        using (var store = InferenceEconomics.Store.ResultStores.Open(InferenceEconomics.Store.StoreLocation.Parse(db)))
+        {
+            // What the run recorded is exactly its result.json: pushing the folder finds it already there.
+            Assert.Equal(InferenceEconomics.Store.PushStatus.AlreadyStored, store.Push([InferenceEconomics.Store.StoredDocument.Load(folder)])[0].Status);
+            Assert.Equal(ResultJson.Serialize(ResultStore.Load(folder)), ResultJson.Serialize(store.Load(id)!));
+        }
+        var report = CliRunner.Run("report", id, "--store", db, "--out", tmp.Combine("rendered"), "--only", "csv");
+        Assert.True(report.ExitCode == 0, report.Err);
+        Assert.True(File.Exists(tmp.Combine("rendered", "scenarios.csv")));
+        Assert.Equal(11, CliRunner.Run("report", "no-such-run", "--store", db).ExitCode);
+        Assert.Equal(0, CliRunner.Run("--model", "synthetic:tiny", "--batch", "1", "--prompt-tokens", "8", "--gen-tokens", "4", "--min-reps", "1", "--max-reps", "1",
+            "--time-budget", "1", "--warmup", "0", "--no-idle", "--no-telemetry", "--results", tmp.Combine("results"), "--no-store", "--store", tmp.Combine("other.db"), "--quiet").ExitCode);
+        Assert.False(File.Exists(tmp.Combine("other.db"))); // --no-store: nothing recorded
+    }
+
+    [Fact]
     public void A_store_that_cannot_be_opened_is_one_line_with_exit_15_and_no_password()
     {
         using var root = new TempDir();
