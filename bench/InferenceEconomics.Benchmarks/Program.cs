@@ -17,4 +17,9 @@ if (args is ["engines-paired", ..] && args.Length <= 2)
     InferenceEconomics.Benchmarks.PairedEngineComparison.Run(rounds);
     return;
 }
+if (args is ["store-history", ..] && args.Length <= 3)
+{
+    InferenceEconomics.Benchmarks.StoreHistoryBenchmark.Run(args.Length >= 2 ? int.Parse(args[1]) : 10_000, args.Length == 3 ? int.Parse(args[2]) : 15);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -22,6 +22,8 @@ namespace InferenceEconomics.Cli
             new CompareCommand(),
             new HistoryCommand(),
             new ReportCommand(),
+            new PushCommand(),
+            FleetCommands.Group,
             new CompletionCommand(),
         ];
 

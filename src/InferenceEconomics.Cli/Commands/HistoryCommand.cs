@@ -6,6 +6,7 @@ using InferenceEconomics.Reporting;
 using InferenceEconomics.Reporting.Charts;
 using InferenceEconomics.Results;
 using InferenceEconomics.Results.History;
+using InferenceEconomics.Store;
 
 namespace InferenceEconomics.Cli.Commands;
 
@@ -13,8 +14,9 @@ public sealed class HistoryCommandSettings
 {
     public HistoryFilter Filter { get; set; } = new();
     public Metric Metric { get; set; } = MetricCatalog.DecodeTps;
-    /// <summary>Where the runs are; null: the project's results/.</summary>
+    /// <summary>Run folders to read; null: the store when one is named (--store, IE_STORE), else the project's results/.</summary>
     public string? Results { get; set; }
+    public string? Store { get; set; }
     /// <summary>Where the trend chart goes; null: &lt;results&gt;/history.</summary>
     public string? Out { get; set; }
 }
@@ -28,33 +30,37 @@ public sealed class HistoryCommand : CliCommand<HistoryCommandSettings>
 
     public HistoryCommand()
     {
-        Option(s => s.Filter.Model, "--model", "M", "runs whose model (or the model a synthetic one copies) contains M");
-        Option(s => s.Filter.Gpu, "--gpu", "G", "runs on a GPU whose name contains G (\"cpu\" for CPU runs)");
+        Option(s => s.Filter.Model, "--model", "M", "runs of model M: its name, the real model a synthetic one copies, or the --model given (exact: \"phi\" is not \"phi-3-mini\")");
+        Option(s => s.Filter.Gpu, "--gpu", "G", "\"cpu\" for CPU runs; a GPU as NVML names it, a hardware catalog id or alias (h100 = h100-sxm), or the run's hardware label");
+        Option(s => s.Filter.Host, "--host", "H", "runs recorded on host H");
+        Option(s => s.Filter.Precision, "--precision", "P", "fp32, fp16 or int4");
+        Option(s => s.Filter.Engine, "--engine", "E", "genai or ort");
         Option(s => s.Filter.Since, "--since", "DATE", "runs started on or after DATE (2026-11-01 or an ISO 8601 time, UTC)",
             (name, t) => RunHistory.ParseSince(t) ?? throw ValueParsers.Usage($"{name} '{t}' is not a date; write 2026-11-01 or an ISO 8601 time"));
+        Option(s => s.Filter.Until, "--until", "DATE", "runs started before DATE (a date alone: up to the end of that day, UTC)",
+            (name, t) => RunHistory.ParseUntil(t) ?? throw ValueParsers.Usage($"{name} '{t}' is not a date; write 2026-11-01 or an ISO 8601 time"));
         Option(s => s.Metric, "--metric", "M", "the metric to chart", (name, t) => CompareCommand.ParseMetrics(name, t) is [var one] ? one
             : throw ValueParsers.Usage($"{name} takes one metric"), choices: MetricCatalog.Nameable.Select(m => m.Id).ToList(), show: m => m.Id);
         Option(s => s.Filter.BatchSize, "--batch", "N", "the scenario's batch size", defaultText: "the scenario present in most runs");
         Option(s => s.Filter.PromptTokens, "--prompt", "N", "the scenario's prompt length");
         Option(s => s.Filter.GenTokens, "--gen", "N", "the scenario's generated length");
-        Option(s => s.Results, "--results", "DIR", "where the runs are", defaultText: "results/ in the project");
+        Option(s => s.Results, "--results", "DIR", "read run folders in DIR", defaultText: "the store when one is named, else results/ in the project");
+        Option(s => s.Store, "--store", "URL|PATH", StoreCli.Help, defaultText: StoreCli.DefaultText);
         Option(s => s.Out, "--out", "DIR", "where the trend chart goes", defaultText: "<results>/history");
     }
 
     protected override int Execute(HistoryCommandSettings s, CliContext context)
     {
         var resultsDir = s.Results ?? context.Paths.ResultsDir;
-        if (!Directory.Exists(resultsDir))
-            throw new InferenceEconomicsException(ErrorKind.ResultInvalid, $"no results folder at '{resultsDir}'; run {EntryPoint.Command} first or pass --results DIR");
-
-        var h = RunHistory.Load(resultsDir, s.Metric, s.Filter);
+        using var source = StoreCli.OpenSource(s.Store, s.Results, context);
+        var h = source.History(s.Metric, s.Filter);
         // Folders that are not readable runs: counted, the first few named (a results folder may hold thousands).
         if (h.Skipped.Count > 0)
             context.Error.WriteLine($"warning: skipped {h.Skipped.Count} folder(s) that are not readable runs: " +
                 string.Join("; ", h.Skipped.Take(3).Select(x => $"{Path.GetFileName(x.Folder)} ({x.Reason})")) + (h.Skipped.Count > 3 ? "; ..." : ""));
         if (h.Entries.Count == 0)
         {
-            context.Out.WriteLine($"no runs under {resultsDir} match the filter");
+            context.Out.WriteLine(s.Filter.Describe() is { Length: > 0 } d ? $"no runs match {d} in {source.Description}" : $"no runs in {source.Description}");
             return 0;
         }
 
@@ -81,7 +87,7 @@ public sealed class HistoryCommand : CliCommand<HistoryCommandSettings>
             rows.Add([
                 e.Run.StartedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), e.Run.Hardware, e.Run.Host,
                 e.Run.Model + (e.Run.SyntheticWeights ? " (synthetic)" : ""), Words.Of(e.Run.Precision), Words.Of(e.Run.Engine), e.Run.Device.ToString(),
-                e.Scenarios.ToString(CultureInfo.InvariantCulture), Words.Of(e.Status),
+                e.Scenarios.ToString(CultureInfo.InvariantCulture), e.Status,
                 e.Value is { } v ? h.Metric.Unit.Format(v) : "—", Path.GetFileName(e.Folder),
             ]);
         var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();

@@ -1,3 +1,4 @@
+using InferenceEconomics.Hardware;
 using System.Text.Json;
 using InferenceEconomics.Cli.Framework;
 using InferenceEconomics.Economics;

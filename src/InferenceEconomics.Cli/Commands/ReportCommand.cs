@@ -9,6 +9,9 @@ public sealed class ReportCommandSettings : ICostSettings
 {
     public string Run { get; set; } = "";
     public IReadOnlyList<string>? Only { get; set; }
+    public string? Store { get; set; }
+    /// <summary>Where the reports of a run read from the store go; null: results/&lt;run id&gt;.</summary>
+    public string? Out { get; set; }
     public CostRequest Cost { get; set; } = new() { Machine = new() };
     public WorkloadFlags Workload { get; set; } = new();
 }
@@ -29,15 +32,30 @@ public sealed class ReportCommand : CliCommand<ReportCommandSettings>
     {
         Argument(s => s.Run, "run", "a run folder, its result.json, or a run folder name under results/");
         Option(s => s.Only, "--only", "LIST", "exporters to run", choices: Exporters.Default.Select(e => e.Name).ToList(), defaultText: "all");
+        Option(s => s.Store, "--store", "URL|PATH", StoreCli.Help + "; <run> is then a run id in it", defaultText: StoreCli.DefaultText);
+        Option(s => s.Out, "--out", "DIR", "where the reports of a run read from the store go", defaultText: "results/<run id>");
         CostOptions.Declare(this);
     }
 
     protected override int Execute(ReportCommandSettings s, CliContext context)
     {
         var costRequest = CostOptions.Request(s, context.Given);
-        var arg = RunArgument.Resolve(s.Run, context);
-        var result = ResultStore.Load(arg);
-        var folder = Directory.Exists(arg) ? arg : Path.GetDirectoryName(Path.GetFullPath(arg))!;
+        var local = StoreCli.LocalRun(s.Run, s.Store, context);
+        RunResult result;
+        string folder;
+        if (local is not null || !Store.StoreLocation.Configured(s.Store))
+        {
+            var arg = local ?? s.Run; // ResultStore.Load reports a missing path
+            result = ResultStore.Load(arg);
+            folder = s.Out ?? (Directory.Exists(arg) ? arg : Path.GetDirectoryName(Path.GetFullPath(arg))!);
+        }
+        else
+        {
+            using var source = StoreCli.OpenSource(s.Store, null, context);
+            result = source.Load(s.Run);
+            folder = s.Out ?? Path.Combine(context.Paths.ResultsDir, ResultStore.Sanitize(result.RunId));
+            Directory.CreateDirectory(folder);
+        }
 
         var exporters = Exporters.Default;
         if (s.Only is { } only)

@@ -4,6 +4,7 @@ using InferenceEconomics.Engines;
 using InferenceEconomics.Measurement;
 using InferenceEconomics.Reporting;
 using InferenceEconomics.Results;
+using InferenceEconomics.Store;
 
 namespace InferenceEconomics.Cli.Commands;
 
@@ -16,6 +17,9 @@ public sealed class RunCommandSettings : ICostSettings
     /// <summary>Where run folders go; null: the project's results/.</summary>
     public string? Results { get; set; }
     public bool Quiet { get; set; }
+    /// <summary>The results store the run is recorded in; null: IE_STORE, else &lt;results&gt;/runs.db.</summary>
+    public string? Store { get; set; }
+    public bool NoStore { get; set; }
 }
 
 /// <summary>The main job: measure a model over a scenario matrix, write result.json and the reports.</summary>
@@ -60,6 +64,9 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
         Option(s => s.Run.MaxScenarios, "--max-scenarios", "N", "the largest sweep accepted (a guard against a typo in a list)");
         Option(s => s.Results, "--results", "DIR", "where run folders go", defaultText: "results/ in the project");
         Flag(s => s.Quiet, "--quiet", "no progress display");
+        Option(s => s.Store, "--store", "URL|PATH", "record the run in this results store when it ends: postgres://user:password@host:port/db or a SQLite file",
+            defaultText: "IE_STORE, else <results>/runs.db");
+        Flag(s => s.NoStore, "--no-store", "do not record the run in a store (its folder is written as always)");
         Option(s => s.Run.TelemetrySampleMs, "--sample-ms", "N", "telemetry sampling period in ms (10 for short phases)", group: Telemetry);
         Option(s => s.Run.IdleBaselineSeconds, "--idle-seconds", "S", "idle power baseline before the sweep, seconds", group: Telemetry);
         FlagSets(s => s.Run.IdleBaselineSeconds, "--no-idle", "skip the idle baseline (energy is then gross only)", 0.0, group: Telemetry);
@@ -106,6 +113,21 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
         var listed = reports.Select(f => Path.GetRelativePath(outcome.Folder, f)).GroupBy(f => f.Contains('/') ? f[..(f.IndexOf('/') + 1)] : f)
             .Select(g => g.Key.EndsWith('/') ? $"{g.Key} ({g.Count()} files)" : g.Key);
         ctx.Out.WriteLine($"reports: {string.Join(", ", listed)}");
+        InferenceEconomicsException? storeError = null;
+        if (!s.NoStore)
+        {
+            try
+            {
+                var (o, where) = RunRecorder.Record(r, StoreLocation.Resolve(s.Store, plan.ResultsDir));
+                if (o.Status == PushStatus.Conflict)
+                    storeError = new InferenceEconomicsException(ErrorKind.StoreConflict, $"run {r.RunId} is already in {where} with other content; nothing was overwritten (push --replace {outcome.Folder} stores this one)");
+                else ctx.Out.WriteLine($"stored: run {r.RunId} in {where}");
+            }
+            catch (InferenceEconomicsException e) when (e.Kind == ErrorKind.StoreUnavailable) { storeError = e; }
+        }
+
+        if (storeError is not null)
+            throw new InferenceEconomicsException(storeError.Kind, $"{storeError.Message} (the run itself is saved in {outcome.Folder}; record it later with {EntryPoint.Command} push)");
 
         if (costError is not null)
             throw new InferenceEconomicsException(costError.Kind, $"{costError.Message} (the run itself is saved with its reports in {outcome.Folder}; price it again with {EntryPoint.Command} cost)", costError);

@@ -36,6 +36,8 @@ public sealed class CliParameter
     /// <summary>Most values a positional argument takes (1, or many for a list).</summary>
     public int MaxValues { get; init; } = 1;
     public int MinValues { get; init; }
+    /// <summary>An argument that takes the words after a lone "--" verbatim, options of another command included.</summary>
+    public bool PassThrough { get; init; }
     /// <summary>The default as help prints it, read from a fresh settings object (the one copy of the default).</summary>
     public string? DefaultText { get; init; }
     /// <summary>The words this option accepts, for help and completion.</summary>
@@ -152,7 +154,7 @@ public abstract class CliCommand<TSettings> : ICliCommand where TSettings : clas
 
     /// <summary>A positional argument (one value, or a list of <paramref name="min"/>..<paramref name="max"/>).</summary>
     public void Argument<TValue>(Expression<Func<TSettings, TValue>> property, string name, string help, int min = 1, int max = 1,
-        IReadOnlyList<string>? choices = null)
+        IReadOnlyList<string>? choices = null, bool passThrough = false)
     {
         var (path, _, set) = Bind(property);
         Argument arg = max > 1
@@ -162,6 +164,7 @@ public abstract class CliCommand<TSettings> : ICliCommand where TSettings : clas
         _parameters.Add(new CliParameter
         {
             Name = name, Help = help, Path = path, Symbol = arg, IsArgument = true, MinValues = min, MaxValues = max, Choices = choices,
+            PassThrough = passThrough,
             Apply = (target, tokens) =>
             {
                 object? value = typeof(TValue) == typeof(string) ? tokens[0]

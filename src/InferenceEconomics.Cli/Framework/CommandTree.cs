@@ -41,7 +41,8 @@ public sealed class CommandTree
     {
         var result = _root.Parse(args);
         var (spec, path) = _specs.TryGetValue(result.CommandResult.Command, out var s) ? s : (null!, "");
-        return new Parsed(this, result, spec, path);
+        int dash = args.ToList().IndexOf("--");
+        return new Parsed(this, result, spec, path, dash < 0 ? [] : args.Skip(dash + 1).ToList());
     }
 
     /// <summary>Completions for the last word of a partial command line (the `completion` scripts call this).</summary>
@@ -74,7 +75,7 @@ public sealed class CommandTree
     }
 
     /// <summary>A parsed command line: which command, which parameters were given with which tokens.</summary>
-    public sealed class Parsed(CommandTree tree, ParseResult result, ICliCommand? command, string path)
+    public sealed class Parsed(CommandTree tree, ParseResult result, ICliCommand? command, string path, IReadOnlyList<string> afterDoubleDash)
     {
         public ICliCommand Command => command ?? throw new InvalidOperationException("no command");
         public string Path => path;
@@ -120,8 +121,9 @@ public sealed class CommandTree
                 if (p.IsArgument)
                 {
                     // System.CommandLine hands a list argument any word, an unknown --option included: that is a typo, not a value.
-                    if (r?.Tokens.FirstOrDefault(t => t.Value.StartsWith("--", StringComparison.Ordinal)) is { } dashed)
-                        throw UnknownOption(dashed.Value, cmd, where);
+                    var dashed = r?.Tokens.Where(t => t.Value.StartsWith("--", StringComparison.Ordinal)).Select(t => t.Value).ToList() ?? [];
+                    if (p.PassThrough) dashed = dashed.Except(afterDoubleDash).ToList();
+                    if (dashed.Count > 0) throw UnknownOption(dashed[0], cmd, where);
                     int n = r?.Tokens.Count ?? 0;
                     if (n < p.MinValues)
                         throw ValueParsers.Usage($"{path} needs <{p.Name}>: {p.Help}; see {where} --help");

@@ -35,6 +35,12 @@ public enum ErrorKind
     ModelConfigMalformed = 13,
     /// <summary>A file or folder the user named cannot be read or written (permissions, a file where a folder is needed, disk full).</summary>
     FileAccess = 14,
+    /// <summary>The results store cannot be opened, reached or written (server down, wrong password, read-only or corrupt database file, a schema newer than this tool).</summary>
+    StoreUnavailable = 15,
+    /// <summary>push: a run id is already stored with different content (nothing was overwritten).</summary>
+    StoreConflict = 16,
+    /// <summary>The cluster scheduler (sbatch, squeue) is missing or refused the job.</summary>
+    SchedulerUnavailable = 17,
     /// <summary>The user interrupted the run (Ctrl-C); finished scenarios were saved.</summary>
     Interrupted = 130,
 }

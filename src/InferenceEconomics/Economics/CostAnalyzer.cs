@@ -1,3 +1,4 @@
+using InferenceEconomics.Hardware;
 using InferenceEconomics.Metrics;
 using System.Globalization;
 using InferenceEconomics.Results;

@@ -17,18 +17,18 @@ public sealed class RateCards
 
     private RateCards(IReadOnlyList<ApiRate> rates, string origin) { Rates = rates; Origin = origin; }
 
-    private static readonly Lazy<RateCards> BuiltInCards = new(() => Parse(EconomicsJson.ReadEmbedded(BuiltInFileName), "built-in rates.json"));
+    private static readonly Lazy<RateCards> BuiltInCards = new(() => Parse(DataFile.ReadEmbedded(BuiltInFileName), "built-in rates.json"));
 
     public static RateCards BuiltIn() => BuiltInCards.Value;
 
     /// <summary>The user's file when a path is given, else the built-in cards.</summary>
     public static RateCards LoadOrBuiltIn(string? path) => path is null ? BuiltIn() : Load(path);
 
-    public static RateCards Load(string path) => Parse(EconomicsJson.ReadUserFile(path, "rate file"), path);
+    public static RateCards Load(string path) => Parse(DataFile.ReadUserFile(path, "rate file"), path);
 
     public static RateCards Parse(string json, string origin)
     {
-        var file = EconomicsJson.Parse<RateCardFile>(json, origin);
+        var file = DataFile.Parse<RateCardFile>(json, origin);
         if (file.Format != RateCardFile.FormatName)
             throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{origin}: \"format\" is '{file.Format}', expected '{RateCardFile.FormatName}' (format: docs/economics.md)");
         if (file.Version != 1)
@@ -92,5 +92,5 @@ public sealed class RateCards
 
     /// <summary>Serializes cards in the documented format (what `rates import` writes).</summary>
     public static string Serialize(IEnumerable<ApiRate> rates, string? comment = null) =>
-        JsonSerializer.Serialize(new RateCardFile { Rates = rates.ToList(), Comment = comment }, EconomicsJson.Strict) + "\n";
+        JsonSerializer.Serialize(new RateCardFile { Rates = rates.ToList(), Comment = comment }, DataFile.Strict) + "\n";
 }

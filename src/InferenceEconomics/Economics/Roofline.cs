@@ -1,3 +1,4 @@
+using InferenceEconomics.Hardware;
 using InferenceEconomics.Metrics;
 using InferenceEconomics.Results;
 

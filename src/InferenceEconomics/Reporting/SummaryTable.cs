@@ -1,3 +1,4 @@
+using InferenceEconomics.Hardware;
 using System.Globalization;
 using InferenceEconomics.Economics;
 using InferenceEconomics.Metrics;

@@ -77,16 +77,22 @@ public static class ResultStore
         var path = Directory.Exists(pathOrFolder) ? Path.Combine(pathOrFolder, ResultFileName) : pathOrFolder;
         if (!File.Exists(path))
             throw new InferenceEconomicsException(ErrorKind.ResultInvalid, $"no result at '{pathOrFolder}'; give a result.json or a run folder under results/");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>A result document from its JSON text; <paramref name="origin"/> names it in errors (a path, a run id in a store).</summary>
+    public static RunResult Parse(string json, string origin)
+    {
         RunResult r;
-        try { r = ResultJson.Deserialize<RunResult>(File.ReadAllText(path)); }
+        try { r = ResultJson.Deserialize<RunResult>(json); }
         catch (JsonException e)
         {
             throw new InferenceEconomicsException(ErrorKind.ResultInvalid,
-                $"{path}: not a valid result document at {JsonErrorText.Where(e)} ({JsonErrorText.Reason(e)})", e);
+                $"{origin}: not a valid result document at {JsonErrorText.Where(e)} ({JsonErrorText.Reason(e)})", e);
         }
         var major = r.SchemaVersion.Split('.')[0];
         if (major != RunResult.CurrentSchemaVersion.Split('.')[0])
-            throw new InferenceEconomicsException(ErrorKind.ResultInvalid, $"{path} has schema {r.SchemaVersion}; this tool reads {RunResult.CurrentSchemaVersion.Split('.')[0]}.x — use a matching version of the tool");
+            throw new InferenceEconomicsException(ErrorKind.ResultInvalid, $"{origin} has schema {r.SchemaVersion}; this tool reads {RunResult.CurrentSchemaVersion.Split('.')[0]}.x — use a matching version of the tool");
         return r;
     }
 

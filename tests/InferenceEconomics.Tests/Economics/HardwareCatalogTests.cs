@@ -1,3 +1,4 @@
+using InferenceEconomics.Hardware;
 using InferenceEconomics.Economics;
 
 namespace InferenceEconomics.Tests.Economics;

@@ -1,3 +1,4 @@
+using InferenceEconomics.Hardware;
 using InferenceEconomics.Economics;
 using InferenceEconomics.Measurement;
 using InferenceEconomics.Results;

@@ -160,7 +160,7 @@ public class CliCommandTests
         Save(root, "r3", TestRuns.Build(seed: 3, started: d0.AddDays(9), gpu: "NVIDIA L40S", speed: 0.6));
         Save(root, "r4", TestRuns.Build(seed: 4, started: d0.AddDays(10), device: "cpu", model: "llama-3.2-1b"));
 
-        var (code, output, _) = Cli(root, "history", "--model", "phi");
+        var (code, output, _) = Cli(root, "history", "--model", "phi-3-mini");
         Assert.Equal(0, code);
         var lines = output.Split('\n');
         Assert.Equal(3, lines.Count(l => l.Contains("phi-3-mini")));
@@ -181,6 +181,7 @@ public class CliCommandTests
         Assert.Equal(2, Cli(root, "history", "--metric", "speed").Code);
         Assert.Equal(11, Cli(root, "history", "--results", Path.Combine(root.Path, "none")).Code);
         Assert.Contains("no runs", Cli(root, "history", "--model", "mistral").Out);
+        Assert.StartsWith("no runs match model=phi in", Cli(root, "history", "--model", "phi").Out); // exact names: no substring match
     }
 
     [Fact]

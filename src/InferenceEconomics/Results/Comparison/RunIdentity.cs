@@ -42,5 +42,8 @@ public sealed record RunIdentity(
     /// <remarks>"cuda:1" and "cuda" are the same kind of device (two machines compare).</remarks>
     public string MatchKey => $"{Shape} | {Precision} | {Engine} | {Device.Kind}";
 
-    public static string ScenarioKey(ScenarioResult s) => string.Create(CultureInfo.InvariantCulture, $"B{s.BatchSize} P{s.PromptTokens} G{s.GenTokens}");
+    public static string ScenarioKey(ScenarioResult s) => ScenarioKey(s.BatchSize, s.PromptTokens, s.GenTokens);
+
+    public static string ScenarioKey(int batchSize, int promptTokens, int genTokens) =>
+        string.Create(CultureInfo.InvariantCulture, $"B{batchSize} P{promptTokens} G{genTokens}");
 }

@@ -1,6 +1,6 @@
 using InferenceEconomics.Common;
 
-namespace InferenceEconomics.Economics;
+namespace InferenceEconomics.Hardware;
 
 /// <summary>One GPU model: specs (dense, no sparsity) and dated rent prices per GPU-hour by provider.</summary>
 public sealed record GpuSpec
@@ -49,13 +49,13 @@ public sealed class HardwareCatalog
 
     private HardwareCatalog(IReadOnlyList<GpuSpec> gpus) => Gpus = gpus;
 
-    private static readonly Lazy<HardwareCatalog> BuiltInCatalog = new(() => Parse(EconomicsJson.ReadEmbedded(BuiltInFileName), "built-in hardware.json"));
+    private static readonly Lazy<HardwareCatalog> BuiltInCatalog = new(() => Parse(DataFile.ReadEmbedded(BuiltInFileName), "built-in hardware.json"));
 
     public static HardwareCatalog BuiltIn() => BuiltInCatalog.Value;
 
     public static HardwareCatalog Parse(string json, string origin)
     {
-        var file = EconomicsJson.Parse<HardwareCatalogFile>(json, origin);
+        var file = DataFile.Parse<HardwareCatalogFile>(json, origin);
         if (file.Format != HardwareCatalogFile.FormatName)
             throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{origin}: \"format\" is '{file.Format}', expected '{HardwareCatalogFile.FormatName}'");
         foreach (var g in file.Gpus)

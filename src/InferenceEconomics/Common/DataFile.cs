@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace InferenceEconomics.Economics;
+namespace InferenceEconomics.Common;
 
-/// <summary>JSON conventions of the economics data files: snake_case, strict (a misspelt field is an error), nulls written.</summary>
-internal static class EconomicsJson
+/// <summary>JSON conventions of the tool's data files (rate cards, hardware catalog): snake_case, strict (a misspelt field is an error), nulls written.</summary>
+public static class DataFile
 {
     public static JsonSerializerOptions Strict { get; } = new()
     {
@@ -27,12 +27,12 @@ internal static class EconomicsJson
         catch (JsonException e)
         {
             throw new InferenceEconomicsException(ErrorKind.PriceInvalid,
-                $"{origin}: malformed at {Common.JsonErrorText.Where(e)}: {Common.JsonErrorText.Reason(e)}; fix the file (format: docs/economics.md)", e);
+                $"{origin}: malformed at {JsonErrorText.Where(e)}: {JsonErrorText.Reason(e)}; fix the file (format: docs/economics.md)", e);
         }
     }
 
     public static Stream OpenEmbedded(string fileName) =>
-        typeof(EconomicsJson).Assembly.GetManifestResourceStream($"InferenceEconomics.Economics.Data.{fileName}")
+        typeof(DataFile).Assembly.GetManifestResourceStream($"InferenceEconomics.Data.{fileName}")
         ?? throw new InvalidOperationException($"embedded data file {fileName} is missing from the build");
 
     public static string ReadEmbedded(string fileName)
