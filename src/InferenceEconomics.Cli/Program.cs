@@ -3,7 +3,8 @@ using InferenceEconomics;
 using InferenceEconomics.Cli;
 using InferenceEconomics.Common;
 
-// Entry point: the only place that prints errors and chooses the exit code.
+// Entry point: the only place that prints errors and chooses the exit code. Help and error lines name
+// the entry script the user ran (EntryPoint, from IE_ENTRY), not always ./run.sh.
 return CliMain.Run(args, Console.Out, Console.Error);
 
 namespace InferenceEconomics.Cli
@@ -21,8 +22,8 @@ namespace InferenceEconomics.Cli
                 paths ??= ProjectPaths.Discover();
                 if (args.Length > 0 && args[0] is "--help" or "-h" or "help")
                 {
-                    if (args.Length >= 2 && CommandRegistry.Find(args[1]) is { } c) { stdout.WriteLine(HelpText.ForCommand(c)); return 0; }
-                    stdout.WriteLine(HelpText.Overview());
+                    if (args.Length >= 2 && CommandRegistry.Find(args[1]) is { } c) { stdout.WriteLine(EntryPoint.Localize(HelpText.ForCommand(c))); return 0; }
+                    stdout.WriteLine(EntryPoint.Localize(HelpText.Overview()));
                     return 0;
                 }
                 if (args.Length > 0 && args[0] is "--version") { stdout.WriteLine($"InferenceEconomics {ToolVersion.Version}"); return 0; }
@@ -37,7 +38,7 @@ namespace InferenceEconomics.Cli
                     rest = args[1..];
                 }
                 var cli = new CliArgs(rest);
-                if (cli.Flag("--help")) { stdout.WriteLine(HelpText.ForCommand(command)); return 0; }
+                if (cli.Flag("--help")) { stdout.WriteLine(EntryPoint.Localize(HelpText.ForCommand(command))); return 0; }
                 var context = new CliContext
                 {
                     Out = stdout,
@@ -51,7 +52,7 @@ namespace InferenceEconomics.Cli
             }
             catch (InferenceEconomicsException e)
             {
-                stderr.WriteLine($"error: {OneLine(e.Message)}");
+                stderr.WriteLine($"error: {EntryPoint.Localize(OneLine(e.Message))}");
                 if (verbose) stderr.WriteLine(e.ToString());
                 return e.ExitCode;
             }
@@ -96,7 +97,7 @@ namespace InferenceEconomics.Cli
             sb.AppendLine();
             sb.AppendLine("Commands:");
             foreach (var c in CommandRegistry.All) sb.AppendLine($"  {c.Name,-10} {c.Summary}");
-            sb.AppendLine($"  {"test",-10} build and run the whole test suite (run.sh only)");
+            sb.AppendLine($"  {"test",-10} build and run the whole test suite (the entry script's own command)");
             sb.AppendLine();
             sb.AppendLine("Examples:");
             foreach (var c in CommandRegistry.All)

@@ -187,7 +187,7 @@ public sealed class ModelsCommand : ICliCommand
         o.WriteLine($"  parameters: {Reporting.RunSummaryTable.FormatCount(shape.ParameterCount)} ({shape.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)})");
         o.WriteLine($"  size: {FormatBytes(bytes)}");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  time: {elapsed.TotalSeconds:F1} s{(built && elapsed.TotalSeconds > 0 ? $" ({bytes / 1e6 / elapsed.TotalSeconds:F0} MB/s)" : "")}"));
-        o.WriteLine($"  run it: ./run.sh --model {folder}");
+        o.WriteLine($"  run it: {EntryPoint.Name} --model {folder}");
         return 0;
     }
 
