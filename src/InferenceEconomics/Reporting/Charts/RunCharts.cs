@@ -15,7 +15,10 @@ namespace InferenceEconomics.Reporting.Charts;
 /// </summary>
 public static class RunCharts
 {
-    /// <summary>Values at least this many times apart go on a log axis: on a linear one the smaller would fill a tenth of it or less.</summary>
+    /// <summary>
+    /// Series whose highest values are this many times apart go on a log axis: on a linear one the
+    /// lower series would stay in the bottom tenth of it. (A single series, however steep, stays linear.)
+    /// </summary>
     public const double LogSpanRatio = 10;
 
     /// <summary>Telemetry lines keep at most this many points (time-bin means): denser is noise at 900 px.</summary>
@@ -78,7 +81,7 @@ public static class RunCharts
             lines.Add(new Line(severalG ? $"P={g.Key.PromptTokens} G={g.Key.GenTokens}" : $"prompt {g.Key.PromptTokens} tokens",
                 pts.Select(p => p.x).ToArray(), pts.Select(p => p.y!.Value).ToArray(), palette.GetColor(lines.Count), MarkerShape.FilledCircle));
         }
-        bool log = SpansDecade(lines.SelectMany(l => l.Ys));
+        bool log = SpansDecade(lines.Select(l => l.Ys.Max()));
         var plot = NewPlot($"{title} — {r.Model.Name}", "batch size (sequences)", "tokens per second" + (log ? " (log scale)" : ""), tags, Subtitle(r));
         AddLines(plot, lines, log);
         BatchTicks(plot, ok);
@@ -113,7 +116,7 @@ public static class RunCharts
                     palette.GetColor(groups.Count > 1 ? gi : mi), shape));
             }
         }
-        bool log = SpansDecade(lines.SelectMany(l => l.Ys));
+        bool log = SpansDecade(lines.Select(l => l.Ys.Max()));
         var plot = NewPlot($"{title} — {r.Model.Name}", "batch size (sequences)", "milliseconds" + (log ? " (log scale)" : ""), tags, Subtitle(r));
         AddLines(plot, lines, log);
         BatchTicks(plot, ok);
@@ -328,8 +331,8 @@ public static class RunCharts
         if (!(xMax > 0)) xMax = step * 3;
         var apis = c.Api.Where(a => a.CostPerRequest is > 0).Take(8).ToList();
 
-        var atEdge = apis.Select(a => a.CostPerRequest!.Value * xMax).Append(SelfHosted(xMax)).ToList();
-        bool log = SpansDecade(atEdge);
+        // Every line is highest at the right edge.
+        bool log = SpansDecade(apis.Select(a => a.CostPerRequest!.Value * xMax).Append(SelfHosted(xMax)));
         var lows = breakEvens.Append(currentMonthly).Where(v => v > 0).ToList();
         double xMin = log ? Math.Min(lows.Count > 0 ? lows.Min() / 5 : xMax / 1000, xMax / 100) : 0;
         var (scale, unit) = xMax >= 3e6 ? (1e6, "millions") : xMax >= 3e3 ? (1e3, "thousands") : (1.0, "");
@@ -398,10 +401,10 @@ public static class RunCharts
         return new ChartSpec("breakeven", title, plot, ChartImage.DefaultWidth, HeightFor(tags) + 20 + 18 * ((apis.Count + 3) / 2)) { LogX = log, LogY = log };
     }
 
-    /// <summary>True when the largest positive value is at least <see cref="LogSpanRatio"/> times the smallest.</summary>
-    internal static bool SpansDecade(IEnumerable<double> values)
+    /// <summary>True when the largest of the series' highest values is at least <see cref="LogSpanRatio"/> times the smallest.</summary>
+    internal static bool SpansDecade(IEnumerable<double> seriesMaxima)
     {
-        var v = values.Where(x => x > 0 && double.IsFinite(x)).ToList();
+        var v = seriesMaxima.Where(x => x > 0 && double.IsFinite(x)).ToList();
         return v.Count > 1 && v.Max() / v.Min() >= LogSpanRatio;
     }
 
