@@ -32,8 +32,11 @@ if ($args.Count -gt 0 -and $args[0] -eq 'test') {
         [Console]::Error.WriteLine('warning: dotnet tool restore failed: PowerShell (pwsh) is not available to the tests, the run.ps1 tests will be skipped')
     }
     if (-not $env:IE_CHROMIUM) {
+        # A program: a file, and off Windows one with an execute bit.
+        $isProgram = { param($p) (Test-Path -LiteralPath $p -PathType Leaf) -and ($onWindows -or (Get-Item -LiteralPath $p -Force).UnixMode -match 'x') }
         $names = 'chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'chrome', 'msedge', 'microsoft-edge'
-        $browser = $names | ForEach-Object { Get-Command $_ -CommandType Application -ErrorAction SilentlyContinue } | Select-Object -First 1
+        $browser = $names | ForEach-Object { Get-Command $_ -CommandType Application -ErrorAction SilentlyContinue } |
+            Where-Object { & $isProgram $_.Source } | Select-Object -First 1
         if (-not $browser) {
             if ($onWindows) {
                 $known = foreach ($base in $env:ProgramFiles, ${env:ProgramFiles(x86)}, $env:LOCALAPPDATA) {
@@ -43,7 +46,7 @@ if ($args.Count -gt 0 -and $args[0] -eq 'test') {
                 $known = '/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium', '/opt/google/chrome/chrome',
                     '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium'
             }
-            $browser = $known | Where-Object { Test-Path -LiteralPath $_ -PathType Leaf } | Select-Object -First 1
+            $browser = $known | Where-Object { & $isProgram $_ } | Select-Object -First 1
         }
         if (-not $browser) {
             if ($onWindows) {

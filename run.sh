@@ -24,11 +24,11 @@ if [[ "${1:-}" == "test" ]]; then
   if [[ -z "${IE_CHROMIUM:-}" ]]; then
     browser=""
     for b in chromium chromium-browser google-chrome google-chrome-stable chrome msedge microsoft-edge; do
-      if command -v "$b" >/dev/null 2>&1; then browser="$b"; break; fi
+      if p=$(command -v "$b" 2>/dev/null) && [[ -x "$p" ]]; then browser="$p"; break; fi
     done
     for b in /usr/bin/chromium /usr/bin/chromium-browser /snap/bin/chromium /opt/google/chrome/chrome \
              "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome" /Applications/Chromium.app/Contents/MacOS/Chromium; do
-      if [[ -z "$browser" && -f "$b" ]]; then browser="$b"; fi
+      if [[ -z "$browser" && -x "$b" ]]; then browser="$b"; fi
     done
     if [[ -z "$browser" ]]; then
       if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then

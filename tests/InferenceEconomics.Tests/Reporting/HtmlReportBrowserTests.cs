@@ -69,7 +69,7 @@ public class HtmlReportBrowserTests
         using var tmp = new TempFolder();
         var onPath = Directory.CreateDirectory(Path.Combine(tmp.Path, "bin")).FullName;
         var installed = Path.Combine(tmp.Path, "opt-chrome");
-        File.WriteAllText(installed, "");
+        MakeProgram(installed);
 
         // Nothing anywhere: no path, and a reason naming the override and an install command.
         var none = Browser.Find(null, onPath, [Path.Combine(tmp.Path, "absent")]);
@@ -80,12 +80,21 @@ public class HtmlReportBrowserTests
         Assert.Equal(installed, Browser.Find(null, onPath, [installed]).Path);
         var exe = Path.Combine(onPath, OperatingSystem.IsWindows() ? "chromium.exe" : "chromium");
         File.WriteAllText(exe, "");
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(installed, Browser.Find(null, onPath, [installed]).Path); // not executable: not a browser
+        MakeProgram(exe);
         Assert.Equal(exe, Browser.Find(null, onPath, [installed]).Path);   // PATH before install folders
 
         // An override that is not a file is not silently replaced by another browser.
         var wrong = Browser.Find(Path.Combine(tmp.Path, "nope"), onPath, [installed]);
         Assert.Null(wrong.Path);
-        Assert.Contains("IE_CHROMIUM=" + Path.Combine(tmp.Path, "nope") + " is not a file", wrong.Reason);
+        Assert.Contains("IE_CHROMIUM=" + Path.Combine(tmp.Path, "nope") + " is not a program", wrong.Reason);
         Assert.Equal(installed, Browser.Find(installed, onPath, []).Path);
+    }
+
+    private static void MakeProgram(string path)
+    {
+        File.WriteAllText(path, "");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }

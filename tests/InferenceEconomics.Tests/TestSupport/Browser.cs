@@ -21,21 +21,26 @@ public static class Browser
     public static Found Find(string? overridePath, string? pathVariable, IEnumerable<string> knownLocations)
     {
         if (!string.IsNullOrWhiteSpace(overridePath))
-            return File.Exists(overridePath)
+            return IsProgram(overridePath)
                 ? new Found(overridePath, $"{EnvVar}={overridePath}")
-                : new Found(null, $"{EnvVar}={overridePath} is not a file; point it at a Chromium, Chrome or Edge executable, or unset it to search PATH");
+                : new Found(null, $"{EnvVar}={overridePath} is not a program; point it at a Chromium, Chrome or Edge executable, or unset it to search PATH");
         string[] exts = OperatingSystem.IsWindows() ? [".exe"] : [""];
         foreach (var dir in (pathVariable ?? "").Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
             foreach (var name in Names)
                 foreach (var ext in exts)
                 {
                     var candidate = System.IO.Path.Combine(dir, name + ext);
-                    if (File.Exists(candidate)) return new Found(candidate, "found on PATH");
+                    if (IsProgram(candidate)) return new Found(candidate, "found on PATH");
                 }
         foreach (var candidate in knownLocations)
-            if (File.Exists(candidate)) return new Found(candidate, "found in its install folder");
+            if (IsProgram(candidate)) return new Found(candidate, "found in its install folder");
         return new Found(null, MissingReason);
     }
+
+    /// <summary>A file that can be run: on Linux and macOS one with an execute bit.</summary>
+    private static bool IsProgram(string path) =>
+        File.Exists(path) && (OperatingSystem.IsWindows()
+            || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 
     public static string MissingReason =>
         "no headless Chromium, Chrome or Edge found (IE_CHROMIUM, PATH, usual install folders): "
