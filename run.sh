@@ -15,6 +15,37 @@ fi
 
 if [[ "${1:-}" == "test" ]]; then
   shift
+  # What the tests need beyond the SDK, got the way a user gets it (run.ps1 test does the same):
+  # PowerShell 7 as the pinned local tool (.config/dotnet-tools.json) for the run.ps1 tests, and a
+  # headless Chromium for the HTML report test. A test whose need is still missing skips with the reason.
+  if ! (cd "$root" && dotnet tool restore >/dev/null 2>&1); then
+    echo "warning: dotnet tool restore failed: PowerShell (pwsh) is not available to the tests, the run.ps1 tests will be skipped" >&2
+  fi
+  if [[ -z "${IE_CHROMIUM:-}" ]]; then
+    browser=""
+    for b in chromium chromium-browser google-chrome google-chrome-stable chrome msedge microsoft-edge; do
+      if p=$(command -v "$b" 2>/dev/null) && [[ -x "$p" ]]; then browser="$p"; break; fi
+    done
+    for b in /usr/bin/chromium /usr/bin/chromium-browser /snap/bin/chromium /opt/google/chrome/chrome \
+             "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome" /Applications/Chromium.app/Contents/MacOS/Chromium; do
+      if [[ -z "$browser" && -x "$b" ]]; then browser="$b"; fi
+    done
+    if [[ -z "$browser" ]]; then
+      if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing headless Chromium for the HTML report test (apt-get install -y chromium)..." >&2
+        if ! { apt-get -o DPkg::Lock::Timeout=300 update -qq \
+               && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium; } >"$root/.build-chromium.log" 2>&1; then
+          echo "warning: could not install chromium (log: .build-chromium.log); the HTML report test will be skipped" >&2
+        fi
+      else
+        if command -v apt-get >/dev/null 2>&1; then how="sudo apt-get install -y chromium"
+        elif command -v dnf >/dev/null 2>&1; then how="sudo dnf install -y chromium"
+        elif command -v brew >/dev/null 2>&1; then how="brew install --cask chromium"
+        else how="install Chromium or Chrome with the system package manager"; fi
+        echo "note: no headless Chromium found; the HTML report test will be skipped (install it: $how, or set IE_CHROMIUM)" >&2
+      fi
+    fi
+  fi
   exec dotnet test "$root/InferenceEconomics.sln" -c Release --nologo "$@"
 fi
 
@@ -44,4 +75,5 @@ if [[ ! -f "$stamp" ]] || [[ -n "$(find "$root/src" "$root/Directory.Build.props
   fi
   touch "$stamp"
 fi
-exec dotnet "$out/ie.dll" "$@"
+# Help and hints name this script (run.ps1 says .\run.ps1).
+IE_ENTRY=./run.sh exec dotnet "$out/ie.dll" "$@"

@@ -39,7 +39,7 @@ public static class CostOptions
 
     public static void Declare<T>(CliCommand<T> c) where T : class, ICostSettings, new()
     {
-        c.Option(s => s.Cost.Machine.Gpu, "--gpu", "NAME[:provider]", $"a catalog GPU and its dated rent price ({EntryPoint.Command} rates gpus), e.g. h100-sxm:runpod", group: Machine);
+        c.Option(s => s.Cost.Machine.Gpu, "--gpu", "NAME[:provider]", $"a catalog GPU and its dated rent price ({EntryPoint.Name} rates gpus), e.g. h100-sxm:runpod", group: Machine);
         c.Option(s => s.Cost.Machine.PricePerHour, "--price-per-hour", "X", "$/hour of the machine; per GPU with --gpus; overrides the catalog price", Price, Machine);
         c.Option(s => s.Cost.Machine.Gpus, "--gpus", "N", "GPUs per machine: R = N x $/GPU-hour", group: Machine);
         c.Option(s => s.Cost.Machine.Capex, "--capex", "X", "owned hardware: purchase price of the machine ($)", Price, Machine);
@@ -50,7 +50,7 @@ public static class CostOptions
         c.Option(s => s.Cost.Machine.OtherPerHour, "--other-per-hour", "X", "owned: other $/hour (space, staff)", Price, Machine);
         c.Option(s => s.Cost.Machine.Watts, "--watts", "W", "average machine power, used only when the run measured none (labelled estimated)", group: Machine);
 
-        c.Option(s => s.Workload.Name, "--workload", "NAME", $"a workload profile ({EntryPoint.Command} rates workloads)", group: WorkloadGroup,
+        c.Option(s => s.Workload.Name, "--workload", "NAME", $"a workload profile ({EntryPoint.Name} rates workloads)", group: WorkloadGroup,
             defaultText: CostAnalyzer.DefaultWorkload, choices: Workloads.All.Select(w => w.Name).ToList());
         c.Option(s => s.Workload.InputTokens, "--input-tokens", "N", "input tokens per request (overrides the profile's)", group: WorkloadGroup);
         c.Option(s => s.Workload.CachedInputTokens, "--cached-input-tokens", "N", "of which a cached prefix", group: WorkloadGroup);
@@ -66,7 +66,7 @@ public static class CostOptions
         c.Option(s => s.Cost.Vs, "--vs", "MODEL,...", "API models to compare (provider prefix optional)", group: Apis,
             defaultText: string.Join(",", CostAnalyzer.DefaultVs));
         c.Flag(s => s.Cost.BatchApi, "--batch-api", "use batch prices (unknown where the card has none)", group: Apis);
-        c.Option(s => s.Cost.RatesFile, "--rates", "FILE", $"a rate-card file replacing the built-in cards ({EntryPoint.Command} rates import ...)", group: Apis);
+        c.Option(s => s.Cost.RatesFile, "--rates", "FILE", $"a rate-card file replacing the built-in cards ({EntryPoint.Name} rates import ...)", group: Apis);
         c.Option(s => s.Cost.ScenarioId, "--scenario", "ID", "the scenario to price", group: Apis, defaultText: "the closest P and G to the workload");
     }
 

@@ -50,7 +50,8 @@ namespace InferenceEconomics.Cli
             }
             catch (InferenceEconomicsException e)
             {
-                stderr.WriteLine($"error: {OneLine(e.Message)}");
+                // Library messages name ./run.sh; the user may have come in through run.ps1.
+                stderr.WriteLine($"error: {EntryPoint.Localize(OneLine(e.Message))}");
                 if (verbose) stderr.WriteLine(e.ToString());
                 return e.Kind == ErrorKind.Interrupted ? interruptCode : e.ExitCode;
             }

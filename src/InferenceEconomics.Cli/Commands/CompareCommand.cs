@@ -25,13 +25,13 @@ public sealed class CompareCommand : CliCommand<CompareCommandSettings>
 {
     public override string Name => "compare";
     public override string Summary => "compare two runs with a statistical test (CI exit code)";
-    public override string Usage => $"{EntryPoint.Command} compare <baseline> <candidate> [options]  |  {EntryPoint.Command} compare --latest SELECTOR --vs SELECTOR [options]";
+    public override string Usage => $"{EntryPoint.Name} compare <baseline> <candidate> [options]  |  {EntryPoint.Name} compare --latest SELECTOR --vs SELECTOR [options]";
     public override string Description =>
         "Scenarios match on model shape + precision, engine, device kind, B, P and G. Per metric: a two-sided Mann-Whitney U\n" +
         "test on the per-repetition samples (exact for small samples without ties, normal approximation otherwise) and the\n" +
         "threshold: Faster / Same / Slower, with the ratio of medians (candidate / baseline) and the geometric mean over scenarios.\n" +
         "Exit codes: 0 nothing slower; 12 a metric regressed (Slower); 11 a result is missing or invalid, or nothing matches; 2 bad options.";
-    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Command} compare results/<old-run> results/<new-run> --threshold 5%"];
+    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Name} compare results/<old-run> results/<new-run> --threshold 5%"];
 
     public CompareCommand()
     {
@@ -66,7 +66,7 @@ public sealed class CompareCommand : CliCommand<CompareCommandSettings>
         if (selecting && (s.Latest is null || s.Vs is null || s.Runs.Count > 0))
             throw ValueParsers.Usage("--latest and --vs go together, without run names: compare --latest gpu=h100 --vs gpu=h200");
         if (!selecting && s.Runs.Count != 2)
-            throw ValueParsers.Usage($"compare needs two runs, a baseline and a candidate (got {s.Runs.Count}); see {EntryPoint.Command} compare --help");
+            throw ValueParsers.Usage($"compare needs two runs, a baseline and a candidate (got {s.Runs.Count}); see {EntryPoint.Name} compare --help");
 
         using var source = selecting ? StoreCli.OpenSource(s.Store, null, context) : StoreCli.OpenSourceFor(s.Store, s.Runs, context);
         RunResult baseline, candidate;

@@ -15,9 +15,9 @@ public sealed class CompletionCommand : CliCommand<CompletionSettings>
 
     public override string Name => "completion";
     public override string Summary => "shell completion for commands, options and values (bash, zsh, pwsh)";
-    public override string Usage => $"{EntryPoint.Command} completion bash|zsh|pwsh";
+    public override string Usage => $"{EntryPoint.Name} completion bash|zsh|pwsh";
     public override string Description => "Load it in the current shell, e.g.  source <(./run.sh completion bash)  or, in PowerShell,  .\\run.ps1 completion pwsh | Invoke-Expression";
-    public override IReadOnlyList<string> Examples => [$"source <({EntryPoint.Command} completion bash)"];
+    public override IReadOnlyList<string> Examples => [$"source <({EntryPoint.Name} completion bash)"];
 
     public CompletionCommand() => Argument(s => s.Shell, "shell", "the shell", min: 0, choices: ["bash", "zsh", "pwsh"]);
 

@@ -18,14 +18,14 @@ public sealed class CostCommand : CliCommand<CostCommandSettings>
 {
     public override string Name => "cost";
     public override string Summary => "self-hosted cost per token vs API prices, break-even";
-    public override string Usage => $"{EntryPoint.Command} cost <run> (--gpu NAME[:provider] [--gpus N] | --price-per-hour X | --capex X ...) [options]";
+    public override string Usage => $"{EntryPoint.Name} cost <run> (--gpu NAME[:provider] [--gpus N] | --price-per-hour X | --capex X ...) [options]";
     public override string Description =>
         "Prices the run's best-fitting scenario (closest prompt and generated tokens to the workload) and compares it with\n" +
         "API rate cards for the same traffic. Formulas: docs/economics.md.";
     public override IReadOnlyList<string> Examples =>
     [
-        $"{EntryPoint.Command} cost results/<run> --gpu h100-sxm --workload support-bot --requests-per-day 50000 --vs gpt-4o-mini,claude-haiku-4-5",
-        $"{EntryPoint.Command} cost results/<run> --price-per-hour 0.40 --input-tokens 2000 --output-tokens 300 --utilization 0.3",
+        $"{EntryPoint.Name} cost results/<run> --gpu h100-sxm --workload support-bot --requests-per-day 50000 --vs gpt-4o-mini,claude-haiku-4-5",
+        $"{EntryPoint.Name} cost results/<run> --price-per-hour 0.40 --input-tokens 2000 --output-tokens 300 --utilization 0.3",
     ];
 
     public CostCommand()
@@ -38,7 +38,7 @@ public sealed class CostCommand : CliCommand<CostCommandSettings>
     protected override int Execute(CostCommandSettings s, CliContext context)
     {
         var request = CostOptions.Request(s, context.Given)
-            ?? throw ValueParsers.Usage($"price the machine: --gpu NAME[:provider] ({EntryPoint.Command} rates gpus), --price-per-hour X, or --capex X for owned hardware");
+            ?? throw ValueParsers.Usage($"price the machine: --gpu NAME[:provider] ({EntryPoint.Name} rates gpus), --price-per-hour X, or --capex X for owned hardware");
         var run = ResultStore.Load(RunArgument.Resolve(s.Run, context));
         var comparison = CostAnalyzer.Analyze(run, request);
         context.Out.WriteLine(s.Json ? CostJson.Serialize(comparison) : CostMarkdown.Render(comparison).TrimEnd());

@@ -77,9 +77,9 @@ public sealed class FleetSlurmCommand : CliCommand<FleetSlurmSettings>
 
     public override string Name => "slurm";
     public override string Summary => "write (and with --submit, submit) sbatch array jobs over the matrix";
-    public override string Usage => $"{EntryPoint.Command} fleet slurm --models A,B [options] [--submit] [-- run options]";
+    public override string Usage => $"{EntryPoint.Name} fleet slurm --models A,B [options] [--submit] [-- run options]";
     public override IReadOnlyList<string> Examples =>
-        [$"{EntryPoint.Command} fleet slurm --models phi,llama-3.2-1b --batch 1,8 --split batch --gpu-types h100,h200 --submit -- --device cuda"];
+        [$"{EntryPoint.Name} fleet slurm --models phi,llama-3.2-1b --batch 1,8 --split batch --gpu-types h100,h200 --submit -- --device cuda"];
 
     public FleetSlurmCommand()
     {
@@ -139,7 +139,7 @@ public sealed class FleetSlurmCommand : CliCommand<FleetSlurmSettings>
         foreach (var (_, path) in scripts)
         {
             var id = client.Submit(path, location);
-            context.Out.WriteLine($"submitted {Path.GetFileName(path)}: job {id} ({cells.Count} task(s)); progress: {EntryPoint.Command} fleet status --job {id} --tasks {cells.Count}");
+            context.Out.WriteLine($"submitted {Path.GetFileName(path)}: job {id} ({cells.Count} task(s)); progress: {EntryPoint.Name} fleet status --job {id} --tasks {cells.Count}");
         }
         return 0;
     }
@@ -164,9 +164,9 @@ public sealed class FleetKubernetesCommand : CliCommand<FleetKubernetesSettings>
 
     public override string Name => "k8s";
     public override string Summary => "write the matrix as Kubernetes Indexed Job manifests";
-    public override string Usage => $"{EntryPoint.Command} fleet k8s --models A,B --image IMAGE [options] [-- run options]";
+    public override string Usage => $"{EntryPoint.Name} fleet k8s --models A,B --image IMAGE [options] [-- run options]";
     public override IReadOnlyList<string> Examples =>
-        [$"{EntryPoint.Command} fleet k8s --models phi --image registry.example/ie:latest --gpu-types NVIDIA-H100-80GB-HBM3"];
+        [$"{EntryPoint.Name} fleet k8s --models phi --image registry.example/ie:latest --gpu-types NVIDIA-H100-80GB-HBM3"];
 
     public FleetKubernetesCommand()
     {
@@ -214,7 +214,7 @@ public sealed class FleetStatusCommand : CliCommand<FleetStatusSettings>
 {
     public override string Name => "status";
     public override string Summary => "the scheduler's view of each task joined with the runs the tasks stored";
-    public override string Usage => $"{EntryPoint.Command} fleet status (--job ID | --k8s-job NAME) [--tasks N] [--store URL|PATH]";
+    public override string Usage => $"{EntryPoint.Name} fleet status (--job ID | --k8s-job NAME) [--tasks N] [--store URL|PATH]";
 
     public FleetStatusCommand()
     {

@@ -26,7 +26,7 @@ public sealed class HistoryCommand : CliCommand<HistoryCommandSettings>
 {
     public override string Name => "history";
     public override string Summary => "list past runs and chart a metric over time";
-    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Command} history --model phi-3-mini --metric decode_tps"];
+    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Name} history --model phi-3-mini --metric decode_tps"];
 
     public HistoryCommand()
     {

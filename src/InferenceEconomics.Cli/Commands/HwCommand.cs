@@ -19,7 +19,7 @@ public sealed class HwCommand : CliCommand<HwCommandSettings>
         "Shows CPU, memory, OS, .NET, GPUs and driver (from NVML), and each telemetry source (procfs, RAPL powercap,\n" +
         "NVML): \"measured\" with what it reads, or \"not measured\" with the reason. Takes one live reading of every\n" +
         "channel over about 0.25 s.";
-    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Command} hw", $"{EntryPoint.Command} hw --json"];
+    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Name} hw", $"{EntryPoint.Name} hw --json"];
 
     public HwCommand() => Flag(s => s.Json, "--json", "one JSON document (snake_case) for scripts");
 

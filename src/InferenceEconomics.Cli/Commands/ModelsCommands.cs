@@ -23,8 +23,8 @@ public sealed class ModelsListCommand : CliCommand<NoSettings>
 {
     public override string Name => "list";
     public override string Summary => "synthetic presets and model aliases (with whether real weights are present)";
-    public override string Usage => $"{EntryPoint.Command} models list";
-    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Command} models list"];
+    public override string Usage => $"{EntryPoint.Name} models list";
+    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Name} models list"];
 
     protected override int Execute(NoSettings settings, CliContext context)
     {
@@ -59,8 +59,8 @@ public sealed class ModelsCacheCommand : CliCommand<NoSettings>
 {
     public override string Name => "cache";
     public override string Summary => "the generated synthetic models on disk, with sizes";
-    public override string Usage => $"{EntryPoint.Command} models cache";
-    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Command} models cache"];
+    public override string Usage => $"{EntryPoint.Name} models cache";
+    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Name} models cache"];
 
     protected override int Execute(NoSettings s, CliContext context)
     {
@@ -93,8 +93,8 @@ public sealed class ModelsCleanCommand : CliCommand<ModelsCleanSettings>
 {
     public override string Name => "clean";
     public override string Summary => "delete cached synthetic models and interrupted (partial) builds (all, or by name)";
-    public override string Usage => $"{EntryPoint.Command} models clean (--all | NAME ...)";
-    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Command} models clean phi-3-mini", $"{EntryPoint.Command} models clean --all"];
+    public override string Usage => $"{EntryPoint.Name} models clean (--all | NAME ...)";
+    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Name} models clean phi-3-mini", $"{EntryPoint.Name} models clean --all"];
 
     public ModelsCleanCommand()
     {
@@ -152,12 +152,12 @@ public sealed class ModelsSynthCommand : CliCommand<ModelsSynthSettings>
 
     public override string Name => "synth";
     public override string Summary => "make a synthetic builder-format model of a real shape";
-    public override string Usage => $"{EntryPoint.Command} models synth [preset] [options]";
+    public override string Usage => $"{EntryPoint.Name} models synth [preset] [options]";
     public override IReadOnlyList<string> Examples =>
     [
-        $"{EntryPoint.Command} models synth tiny --precision int4",
-        $"{EntryPoint.Command} models synth phi-3-mini --precision int4 --out /tmp/phi-int4",
-        $"{EntryPoint.Command} models synth llama-3.1-8b --layers 4   # an 8B-wide model cut to 4 layers",
+        $"{EntryPoint.Name} models synth tiny --precision int4",
+        $"{EntryPoint.Name} models synth phi-3-mini --precision int4 --out /tmp/phi-int4",
+        $"{EntryPoint.Name} models synth llama-3.1-8b --layers 4   # an 8B-wide model cut to 4 layers",
     ];
 
     public ModelsSynthCommand()
@@ -255,7 +255,7 @@ public sealed class ModelsSynthCommand : CliCommand<ModelsSynthSettings>
         o.WriteLine($"  parameters: {Format.Count(shape.ParameterCount)} ({shape.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)})");
         o.WriteLine($"  size: {Format.Bytes(bytes)}");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  time: {elapsed.TotalSeconds:F1} s{(built && elapsed.TotalSeconds > 0 ? $" ({bytes / 1e6 / elapsed.TotalSeconds:F0} MB/s)" : "")}"));
-        o.WriteLine($"  run it: {EntryPoint.Command} --model {folder}");
+        o.WriteLine($"  run it: {EntryPoint.Name} --model {folder}");
         return 0;
     }
 

@@ -17,13 +17,13 @@ public sealed class PushCommand : CliCommand<PushCommandSettings>
 {
     public override string Name => "push";
     public override string Summary => "record run folders in the results store (SQLite file or PostgreSQL)";
-    public override string Usage => $"{EntryPoint.Command} push (<run>... | --all) [--store URL|PATH] [--replace]";
+    public override string Usage => $"{EntryPoint.Name} push (<run>... | --all) [--store URL|PATH] [--replace]";
     public override string Description =>
         "Pushing the same run again changes nothing (key: run id + SHA-256 of the document). A run id stored with other\n" +
         "content is a conflict, except when the stored one had status 'running' (a snapshot of an unfinished run): the\n" +
         "finished document replaces it. Exit codes: 0 all stored or already there; 16 a conflict; 11 a named run is missing\n" +
         "or invalid; 15 the store cannot be opened or written.";
-    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Command} push --all --store postgres://ie@db.example:5432/ie"];
+    public override IReadOnlyList<string> Examples => [$"{EntryPoint.Name} push --all --store postgres://ie@db.example:5432/ie"];
 
     public PushCommand()
     {
@@ -38,7 +38,7 @@ public sealed class PushCommand : CliCommand<PushCommandSettings>
     {
         var resultsDir = s.Results ?? context.Paths.ResultsDir;
         if (s.All == (s.Runs.Count > 0))
-            throw ValueParsers.Usage(s.All ? "push --all takes no run names; give one or the other" : $"push needs run folders, or --all for every run under results/; see {EntryPoint.Command} push --help");
+            throw ValueParsers.Usage(s.All ? "push --all takes no run names; give one or the other" : $"push needs run folders, or --all for every run under results/; see {EntryPoint.Name} push --help");
 
         using var store = StoreCli.OpenStore(s.Store, resultsDir);
         var options = new PushOptions { Replace = s.Replace };

@@ -19,10 +19,10 @@ public sealed class RatesCommand : RatesListCommand
 {
     public override string Name => "rates";
     public override string Summary => "list or import API rate cards; list GPU prices and workload profiles";
-    public override string Usage => $"{EntryPoint.Command} rates [list|gpus|workloads|import] [options]";
+    public override string Usage => $"{EntryPoint.Name} rates [list|gpus|workloads|import] [options]";
     public override string Description => "\"?\" is an unknown price (never 0); [?] marks an uncertain figure.";
     public override IReadOnlyList<string> Examples =>
-        [$"{EntryPoint.Command} rates list --provider anthropic", $"{EntryPoint.Command} rates import litellm model_prices_and_context_window.json --out my-rates.json"];
+        [$"{EntryPoint.Name} rates list --provider anthropic", $"{EntryPoint.Name} rates import litellm model_prices_and_context_window.json --out my-rates.json"];
 
     public RatesCommand()
     {
@@ -37,7 +37,7 @@ public class RatesListCommand : CliCommand<RatesListSettings>
 {
     public override string Name => "list";
     public override string Summary => "API prices, $ per million tokens";
-    public override string Usage => $"{EntryPoint.Command} rates list [--provider NAME] [--rates FILE] [--json]";
+    public override string Usage => $"{EntryPoint.Name} rates list [--provider NAME] [--rates FILE] [--json]";
 
     public RatesListCommand()
     {
@@ -89,7 +89,7 @@ public sealed class RatesGpusCommand : CliCommand<JsonFlag>
 {
     public override string Name => "gpus";
     public override string Summary => "GPU specs and rent, $ per GPU-hour";
-    public override string Usage => $"{EntryPoint.Command} rates gpus [--json]";
+    public override string Usage => $"{EntryPoint.Name} rates gpus [--json]";
 
     public RatesGpusCommand() => Flag(s => s.Json, "--json", "the catalog as JSON");
 
@@ -132,7 +132,7 @@ public sealed class RatesWorkloadsCommand : CliCommand<NoSettings>
 {
     public override string Name => "workloads";
     public override string Summary => "the named workload profiles";
-    public override string Usage => $"{EntryPoint.Command} rates workloads";
+    public override string Usage => $"{EntryPoint.Name} rates workloads";
 
     protected override int Execute(NoSettings s, CliContext context)
     {
@@ -158,7 +158,7 @@ public sealed class RatesImportCommand : CliCommand<RatesImportSettings>
 {
     public override string Name => "import";
     public override string Summary => "convert LiteLLM's price file (per token) to this tool's rate cards (per million tokens)";
-    public override string Usage => $"{EntryPoint.Command} rates import litellm <model_prices_and_context_window.json> [--out FILE] [--seen YYYY-MM-DD]";
+    public override string Usage => $"{EntryPoint.Name} rates import litellm <model_prices_and_context_window.json> [--out FILE] [--seen YYYY-MM-DD]";
     public override string Description => "Reports what it skipped and why. Use the file it writes with --rates FILE.";
 
     public RatesImportCommand()

@@ -21,12 +21,12 @@ public sealed class ReportCommand : CliCommand<ReportCommandSettings>
 {
     public override string Name => "report";
     public override string Summary => "re-render a run's reports (Markdown, CSV, HTML, charts)";
-    public override string Usage => $"{EntryPoint.Command} report <run> [--only ...] [cost options]";
+    public override string Usage => $"{EntryPoint.Name} report <run> [--only ...] [cost options]";
     public override string Description =>
         "Writes report.md, scenarios.csv, report.html and charts/*.png|svg beside result.json. With a machine price\n" +
         "(--gpu, --price-per-hour or --capex) the reports get the cost section and the cost charts.";
     public override IReadOnlyList<string> Examples =>
-        [$"{EntryPoint.Command} report results/<run>", $"{EntryPoint.Command} report results/<run> --gpu h100-sxm --requests-per-day 20000"];
+        [$"{EntryPoint.Name} report results/<run>", $"{EntryPoint.Name} report results/<run> --gpu h100-sxm --requests-per-day 20000"];
 
     public ReportCommand()
     {

@@ -29,17 +29,17 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
 
     public override string Name => "run";
     public override string Summary => "measure a model (default): prefill/decode throughput, latency, energy; writes result.json + reports";
-    public override string Usage => $"{EntryPoint.Command} [run] [options]";
+    public override string Usage => $"{EntryPoint.Name} [run] [options]";
     public override string Description =>
         "Writes results/<utc-time>_<host>_<model>/result.json, report.md, report.html, scenarios.csv and charts/ (schema: results/README.md).\n" +
         "Every list option takes a comma list; the sweep is their cross product. A machine price adds the cost section to the reports.";
     public override IReadOnlyList<string> Examples =>
     [
-        $"{EntryPoint.Command}                                   # synthetic tiny model on CPU, full report",
-        $"{EntryPoint.Command} --model phi --batch 1,8 --prompt-tokens 128,512 --gen-tokens 128",
-        $"{EntryPoint.Command} --model synthetic:phi-3-mini --precision int4 --batch 1 --prompt-tokens 128 --gen-tokens 16",
-        $"{EntryPoint.Command} --model ../shared/models/tiny-random-LlamaForCausalLM-fp16",
-        $"{EntryPoint.Command} --price-per-hour 2.49 --workload chat --requests-per-day 50000",
+        $"{EntryPoint.Name}                                   # synthetic tiny model on CPU, full report",
+        $"{EntryPoint.Name} --model phi --batch 1,8 --prompt-tokens 128,512 --gen-tokens 128",
+        $"{EntryPoint.Name} --model synthetic:phi-3-mini --precision int4 --batch 1 --prompt-tokens 128 --gen-tokens 16",
+        $"{EntryPoint.Name} --model ../shared/models/tiny-random-LlamaForCausalLM-fp16",
+        $"{EntryPoint.Name} --price-per-hour 2.49 --workload chat --requests-per-day 50000",
     ];
 
     public RunCommand()
@@ -127,10 +127,10 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
         }
 
         if (storeError is not null)
-            throw new InferenceEconomicsException(storeError.Kind, $"{storeError.Message} (the run itself is saved in {outcome.Folder}; record it later with {EntryPoint.Command} push)");
+            throw new InferenceEconomicsException(storeError.Kind, $"{storeError.Message} (the run itself is saved in {outcome.Folder}; record it later with {EntryPoint.Name} push)");
 
         if (costError is not null)
-            throw new InferenceEconomicsException(costError.Kind, $"{costError.Message} (the run itself is saved with its reports in {outcome.Folder}; price it again with {EntryPoint.Command} cost)", costError);
+            throw new InferenceEconomicsException(costError.Kind, $"{costError.Message} (the run itself is saved with its reports in {outcome.Folder}; price it again with {EntryPoint.Name} cost)", costError);
         if (outcome.Interrupted)
         {
             ctx.Error.WriteLine($"interrupted: {r.Scenarios.Count(x => x.Status == ScenarioStatus.Ok)} finished scenario(s) saved with their reports in {outcome.Folder}");

@@ -26,7 +26,7 @@ internal static class SynthOutFolder
         if (!force) throw ValueParsers.Usage($"--out {dir} is not empty; give an empty or new folder, or --force to replace a synthetic model this tool wrote there");
 
         var written = SyntheticIntegrity.ReadMarker(dir)
-            ?? throw ValueParsers.Usage($"--out {dir} was not made by this tool (it has no valid {SyntheticIntegrity.MarkerFileName}); --force replaces only a synthetic model written by {EntryPoint.Command} models synth: give an empty or new folder");
+            ?? throw ValueParsers.Usage($"--out {dir} was not made by this tool (it has no valid {SyntheticIntegrity.MarkerFileName}); --force replaces only a synthetic model written by {EntryPoint.Name} models synth: give an empty or new folder");
         var ours = written.Select(f => f.Name).Append(SyntheticIntegrity.MarkerFileName).ToHashSet(StringComparer.Ordinal);
         var foreign = entries.Where(e => !ours.Contains(e)).ToList();
         if (foreign.Count > 0)

@@ -80,7 +80,7 @@ public abstract class CliCommand<TSettings> : ICliCommand where TSettings : clas
     public abstract string Name { get; }
     public abstract string Summary { get; }
     public virtual string? Description => null;
-    public virtual string Usage => $"{EntryPoint.Command} {Name} [options]";
+    public virtual string Usage => $"{EntryPoint.Name} {Name} [options]";
     public virtual IReadOnlyList<string> Examples => [];
     public IReadOnlyList<CliParameter> Parameters => _parameters;
     public IReadOnlyList<ICliCommand> Subcommands => _subcommands;
@@ -210,7 +210,7 @@ public sealed class CommandGroup(string name, string summary, string? descriptio
     public string Name => name;
     public string Summary => summary;
     public string? Description => description;
-    public string Usage => $"{EntryPoint.Command} {name} <{string.Join("|", subcommands.Select(s => s.Name))}> [options]";
+    public string Usage => $"{EntryPoint.Name} {name} <{string.Join("|", subcommands.Select(s => s.Name))}> [options]";
     public IReadOnlyList<string> Examples => subcommands.SelectMany(s => s.Examples).ToList();
     public IReadOnlyList<CliParameter> Parameters => [];
     public IReadOnlyList<ICliCommand> Subcommands => subcommands;

@@ -101,18 +101,18 @@ public sealed class CommandTree
         public void ThrowIfInvalid()
         {
             var cmd = result.CommandResult.Command;
-            var where = command is null ? EntryPoint.Command : $"{EntryPoint.Command} {path}";
+            var where = command is null ? EntryPoint.Name : $"{EntryPoint.Name} {path}";
             if (result.UnmatchedTokens.Count > 0)
             {
                 var token = result.UnmatchedTokens[0];
                 if (token.StartsWith('-')) throw UnknownOption(token, cmd, where);
                 if (cmd == tree._root)
-                    throw ValueParsers.Usage($"unknown command '{token}'{Suggest.DidYouMean(token, tree._root.Subcommands.Select(c => c.Name))}; run {EntryPoint.Command} --help for the list");
+                    throw ValueParsers.Usage($"unknown command '{token}'{Suggest.DidYouMean(token, tree._root.Subcommands.Select(c => c.Name))}; run {EntryPoint.Name} --help for the list");
                 if (command is { Runnable: false } || cmd.Subcommands.Count > 0 && cmd.Arguments.Count == 0)
                     throw ValueParsers.Usage($"unknown {path} subcommand '{token}'{Suggest.DidYouMean(token, cmd.Subcommands.Select(c => c.Name))}; use {string.Join(", ", cmd.Subcommands.Select(c => c.Name))}");
                 throw ValueParsers.Usage($"unexpected argument '{token}' for {path}; see {where} --help");
             }
-            if (command is null) throw ValueParsers.Usage($"no command given; run {EntryPoint.Command} --help");
+            if (command is null) throw ValueParsers.Usage($"no command given; run {EntryPoint.Name} --help");
             if (!command.Runnable)
                 throw ValueParsers.Usage($"{path} needs a subcommand: {string.Join(", ", command.Subcommands.Select(s => s.Name))} (see {where} --help)");
             foreach (var p in command.Parameters)

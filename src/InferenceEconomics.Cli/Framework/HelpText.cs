@@ -10,7 +10,7 @@ public static class HelpText
         var sb = new StringBuilder();
         sb.AppendLine("InferenceEconomics: measure local ONNX LLM inference and what it really costs, against API prices.");
         sb.AppendLine();
-        sb.AppendLine($"Usage: {EntryPoint.Command} [command] [options]        (no command = run; {EntryPoint.Command} test runs the test suite)");
+        sb.AppendLine($"Usage: {EntryPoint.Name} [command] [options]        (no command = run; {EntryPoint.Name} test runs the test suite)");
         sb.AppendLine();
         sb.AppendLine("Commands:");
         foreach (var c in commands) sb.AppendLine($"  {c.Name,-11} {c.Summary}");
@@ -20,7 +20,7 @@ public static class HelpText
         foreach (var c in commands)
             foreach (var e in c.Examples.Take(3)) sb.AppendLine($"  {e}");
         sb.AppendLine();
-        sb.AppendLine($"Global: --verbose (stack traces and native runtime logs), --help (per command: {EntryPoint.Command} <command> --help).");
+        sb.AppendLine($"Global: --verbose (stack traces and native runtime logs), --help (per command: {EntryPoint.Name} <command> --help).");
         sb.AppendLine("Exit codes: README.md.");
         return sb.ToString().TrimEnd();
     }

@@ -9,7 +9,9 @@ namespace InferenceEconomics.Reporting;
 /// </summary>
 public static class CostMarkdown
 {
-    public static string Render(CostComparison c)
+    /// <param name="shownAbove">labels the surrounding report already shows (report.md shows the run's
+    /// labels at its top): left out of "Read with care", so each warning is read once.</param>
+    public static string Render(CostComparison c, IReadOnlyCollection<string>? shownAbove = null)
     {
         var s = c.SelfHosted;
         var w = c.Workload;
@@ -25,7 +27,7 @@ public static class CostMarkdown
         string busy = Percent(s.Utilization);
         var self = new List<string[]>
         {
-            new[] { "Machine", c.Pricing.Description },
+            new[] { "Machine", MachineLine(c.Pricing) },
             new[] { "Capacity of one machine", $"{s.CapacityRequestsPerHour:N0} requests/hour" },
             new[] { "Traffic", $"{c.RequestsPerDay:N0} requests/day ({s.RequestsPerMonth:N0}/month), peak = {c.PeakToMean:0.##} x mean" },
             new[] { "Machines needed", $"{s.Machines}, busy {busy} of paid hours" },
@@ -55,13 +57,24 @@ public static class CostMarkdown
         sb.AppendLine($"Same traffic both sides. API prices: {(c.RatesSource.StartsWith("built-in", StringComparison.Ordinal) ? "built-in rate cards" : c.RatesSource)}, USD, date seen per card (`./run.sh rates list`). " +
                       "Month = 730 hours. Break-even: the smallest monthly volume from which self-hosting stays cheaper (machines are added in whole steps). " +
                       "This compares price only: the models differ in quality.");
-        if (c.Labels.Count > 0)
+        var labels = c.Labels.Where(l => shownAbove is null || !shownAbove.Contains(l)).ToList();
+        if (labels.Count > 0)
         {
             sb.AppendLine();
             sb.AppendLine("Read with care:");
-            foreach (var l in c.Labels) sb.AppendLine($"- {l}");
+            foreach (var l in labels) sb.AppendLine($"- {l}");
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The machine in one line: the pricing's description (what, at what price, rented or owned),
+    /// then its power where the description does not already give it (an owned machine's does).
+    /// </summary>
+    public static string MachineLine(HardwarePricing p)
+    {
+        if (p.Basis == "owned") return p.Description;
+        return p.Description + (p.Watts is { } w && p.WattsSource != "none" ? $"; power {w:N0} W, {p.WattsSource}" : "; power not measured");
     }
 
     /// <summary>Dollars with cents for large sums and three significant digits for small ones; null is "unknown", never 0.</summary>

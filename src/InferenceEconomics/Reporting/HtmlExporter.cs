@@ -101,7 +101,8 @@ public sealed class HtmlExporter : IReportExporter
             sb.Append($"<tr><td>{E(s.Name)}</td><td>{(s.Available ? "measured" : "<span class=\"na\">not measured</span>")}</td><td>{E(s.Available ? s.Detail ?? "" : s.Reason ?? "")}</td></tr>\n");
         sb.Append("</tbody></table>\n");
         if (r.Telemetry.Idle is { } idle)
-            sb.Append($"<p>Idle baseline: {string.Join(", ", idle.AveragePowerWatts.Select(kv => $"{E(kv.Key)} {F(kv.Value, "0.0")} W"))} over {F(idle.EndOffset - idle.StartOffset, "0.0")} s ({idle.Samples} samples).</p>\n");
+            sb.Append($"<p>Idle baseline: {F(idle.EndOffset - idle.StartOffset, "0.0")} s ({idle.Samples} samples), "
+                + (idle.AveragePowerWatts.Count > 0 ? string.Join(", ", idle.AveragePowerWatts.Select(kv => $"{E(kv.Key)} {F(kv.Value, "0.0")} W")) : "no power source measured") + ".</p>\n");
 
         var rows = r.Scenarios.SelectMany(s => (s.Telemetry?.Phases ?? []).Select(p => (s, p))).ToList();
         if (rows.Count > 0)
@@ -123,9 +124,7 @@ public sealed class HtmlExporter : IReportExporter
         var s = c.SelfHosted;
         sb.Append("<section id=\"cost\"><h2>Cost</h2>\n");
         sb.Append($"<p>Scenario {E(c.ScenarioId)} (B={c.BatchSize}, P={c.PromptTokens}, G={c.GenTokens}); workload {E(c.Workload.Name)}: {c.Workload.InputTokens} input ({c.Workload.CachedInputTokens} cached) / {c.Workload.OutputTokens} output / {c.Workload.ReasoningTokens} reasoning tokens; {F(c.RequestsPerDay, "N0")} requests/day, peak/mean {F(c.PeakToMean, "0.##")}.</p>\n");
-        var basis = c.Pricing.Description.Contains(c.Pricing.Basis, StringComparison.OrdinalIgnoreCase) ? "" : $" ({E(c.Pricing.Basis)})";
-        sb.Append($"<p>Machine: {E(c.Pricing.Description)}{basis}, {RunCharts.Money(c.Pricing.DollarsPerHour)}/h"
-            + (c.Pricing.Watts is { } w ? $", {F(w, "0")} W ({E(c.Pricing.WattsSource)})" : ", watts: none") + "</p>\n");
+        sb.Append($"<p id=\"machine\">Machine: {E(CostMarkdown.MachineLine(c.Pricing))}</p>\n");
         sb.Append("<table id=\"selfhosted\"><tbody>\n");
         sb.Append($"<tr><th>input $/M tokens (full use)</th><td>{RunCharts.Money(s.InputCostPerMTokensFullUse)}</td></tr>\n");
         sb.Append($"<tr><th>output $/M tokens (full use)</th><td>{RunCharts.Money(s.OutputCostPerMTokensFullUse)}</td></tr>\n");
@@ -185,7 +184,7 @@ public sealed class HtmlExporter : IReportExporter
         table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.9em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
         th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}#env td,#env th,#selfhosted th{text-align:left}
         tr.bad td{background:#fdecea}.na{color:#999;font-style:italic}.note{color:#555;font-size:.9em}.warn{color:#8b1a10}
-        small{color:#777}#charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(540px,1fr));gap:1em}#charts h2{grid-column:1/-1}figure{margin:0}img.chart{max-width:100%;height:auto;border:1px solid #ddd}
+        small{color:#777}#charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,900px),1fr));gap:1.5em}#charts h2{grid-column:1/-1}figure{margin:0}img.chart{max-width:100%;height:auto;border:1px solid #ddd}
         figcaption{color:#555;font-size:.9em}footer{margin-top:2em;color:#777;font-size:.85em}
         """;
 }

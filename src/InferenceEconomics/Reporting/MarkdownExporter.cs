@@ -37,13 +37,6 @@ public sealed class MarkdownExporter : IReportExporter
             sb.AppendLine("## Scenarios that did not run");
             foreach (var s in failed) sb.AppendLine($"- {s.Id}: {Words.Of(s.Status)}: {s.FailureReason}");
         }
-        var warnings = r.Scenarios.SelectMany(s => (s.Telemetry?.Warnings ?? []).Select(w => $"{s.Id}: {w}")).ToList();
-        if (warnings.Count > 0)
-        {
-            sb.AppendLine();
-            sb.AppendLine("## Warnings");
-            foreach (var w in warnings) sb.AppendLine($"- {w}");
-        }
         AppendTelemetry(sb, r);
         AppendEnvironment(sb, r);
         if (context.Cost is not null)
@@ -54,8 +47,8 @@ public sealed class MarkdownExporter : IReportExporter
         return sb.ToString();
     }
 
-    /// <summary>Cost section when a price was given (rendered by the Economics report code).</summary>
-    private static string CostSection(ReportContext context) => CostMarkdown.Render(context.Cost!);
+    /// <summary>Cost section when a price was given; the run's labels are at the top already, so it leaves them out.</summary>
+    private static string CostSection(ReportContext context) => CostMarkdown.Render(context.Cost!, context.Result.Labels);
 
     private static void AppendTelemetry(StringBuilder sb, RunResult r)
     {

@@ -150,6 +150,17 @@ public class CliErrorTests
         var o = CliRunner.Run("--help");
         Assert.Equal(0, o.ExitCode);
         foreach (var c in InferenceEconomics.Cli.CliMain.Commands) Assert.Contains($"  {c.Name} ", o.Out);
-        Assert.Contains("./run.sh --model", o.Out);
+        Assert.Contains($"{InferenceEconomics.Cli.EntryPoint.Name} --model", o.Out);
+    }
+
+    [Fact]
+    public void Help_and_hints_name_the_entry_script_the_user_ran()
+    {
+        Assert.Equal("./run.sh", InferenceEconomics.Cli.EntryPoint.From(null));
+        Assert.Equal("./run.sh", InferenceEconomics.Cli.EntryPoint.From(" "));
+        Assert.Equal(@".\run.ps1", InferenceEconomics.Cli.EntryPoint.From(@".\run.ps1"));
+        Assert.Equal(@"see .\run.ps1 compare --help (.\run.ps1 models list)",
+            InferenceEconomics.Cli.EntryPoint.Localize("see ./run.sh compare --help (./run.sh models list)", @".\run.ps1"));
+        Assert.Equal("see ./run.sh compare --help", InferenceEconomics.Cli.EntryPoint.Localize("see ./run.sh compare --help", "./run.sh"));
     }
 }

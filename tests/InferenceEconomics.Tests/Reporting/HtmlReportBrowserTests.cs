@@ -1,16 +1,17 @@
 using InferenceEconomics.Reporting;
+using InferenceEconomics.Tests.TestSupport;
 using Microsoft.Playwright;
 
 namespace InferenceEconomics.Tests.Reporting;
 
 /// <summary>
-/// Opens report.html in Debian's headless Chromium (driven by Playwright for .NET; no browser
-/// download) and checks what a reader sees: title, main table, every chart decoded, no console
-/// errors. The screenshot is kept under TestResults/reports/.
+/// Opens report.html in an installed headless Chromium, Chrome or Edge (found by TestSupport.Browser;
+/// driven by Playwright for .NET, whose own browser download is never used) and checks what a reader
+/// sees: title, main table, every chart decoded, no console errors. The screenshot is kept under
+/// TestResults/reports/. Skipped, with the reason, where no such browser is installed.
 /// </summary>
 public class HtmlReportBrowserTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
 
     private static readonly string[] ChromiumArgs =
     [
@@ -18,10 +19,10 @@ public class HtmlReportBrowserTests
         "--disable-sync", "--no-first-run", "--disable-quic",
     ];
 
-    [Fact]
+    [BrowserFact]
     public async Task Report_renders_in_headless_chromium_with_every_chart_and_no_console_error()
     {
-        Assert.True(File.Exists(ChromiumPath), "headless Chromium is missing: apt-get install -y chromium (.ci/run installs it)");
+        var chromium = Browser.Find().Path!;
         using var tmp = new TempFolder();
         var result = TestRuns.Build();
         var ctx = new ReportContext(result, tmp.Path) { Cost = TestRuns.Cost() };
@@ -30,7 +31,7 @@ public class HtmlReportBrowserTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = ChromiumPath,
+            ExecutablePath = chromium,
             Headless = true,
             Args = ChromiumArgs,
         });
@@ -60,5 +61,40 @@ public class HtmlReportBrowserTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
         Assert.True(new FileInfo(shot).Length > 10_000);
         File.Copy(path, Path.Combine(TestArtifacts.Dir, "report.html"), overwrite: true);
+    }
+
+    [Fact]
+    public void Browser_search_takes_the_override_alone_then_path_then_install_folders()
+    {
+        using var tmp = new TempFolder();
+        var onPath = Directory.CreateDirectory(Path.Combine(tmp.Path, "bin")).FullName;
+        var installed = Path.Combine(tmp.Path, "opt-chrome");
+        MakeProgram(installed);
+
+        // Nothing anywhere: no path, and a reason naming the override and an install command.
+        var none = Browser.Find(null, onPath, [Path.Combine(tmp.Path, "absent")]);
+        Assert.Null(none.Path);
+        Assert.Contains("IE_CHROMIUM", none.Reason);
+        Assert.Contains(OperatingSystem.IsWindows() ? "Chrome or Edge" : "apt-get install -y chromium", none.Reason);
+
+        Assert.Equal(installed, Browser.Find(null, onPath, [installed]).Path);
+        var exe = Path.Combine(onPath, OperatingSystem.IsWindows() ? "chromium.exe" : "chromium");
+        File.WriteAllText(exe, "");
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(installed, Browser.Find(null, onPath, [installed]).Path); // not executable: not a browser
+        MakeProgram(exe);
+        Assert.Equal(exe, Browser.Find(null, onPath, [installed]).Path);   // PATH before install folders
+
+        // An override that is not a file is not silently replaced by another browser.
+        var wrong = Browser.Find(Path.Combine(tmp.Path, "nope"), onPath, [installed]);
+        Assert.Null(wrong.Path);
+        Assert.Contains("IE_CHROMIUM=" + Path.Combine(tmp.Path, "nope") + " is not a program", wrong.Reason);
+        Assert.Equal(installed, Browser.Find(installed, onPath, []).Path);
+    }
+
+    private static void MakeProgram(string path)
+    {
+        File.WriteAllText(path, "");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }

@@ -4,6 +4,7 @@ using InferenceEconomics.Cli;
 using InferenceEconomics.Tests.TestSupport;
 using InferenceEconomics.Common;
 using InferenceEconomics.Measurement;
+using InferenceEconomics.Tests.TestSupport;
 
 namespace InferenceEconomics.Tests.Telemetry;
 
@@ -50,10 +51,9 @@ public sealed class HwCommandTests
         Assert.Contains("unknown option --jsn (did you mean --json?)", err);
     }
 
-    [Fact]
+    [LinuxFact("/proc/cpuinfo, /proc/meminfo")]
     public void Environment_probe_reads_cpu_and_memory_from_proc()
     {
-        if (!OperatingSystem.IsLinux()) return;
         var env = EnvironmentProbe.Probe(gpus: []);
         var model = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("model name")).Split(':', 2)[1].Trim();
         var memKb = long.Parse(File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);

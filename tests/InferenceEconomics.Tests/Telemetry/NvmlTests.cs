@@ -1,4 +1,5 @@
 using InferenceEconomics.Telemetry.Nvml;
+using InferenceEconomics.Tests.TestSupport;
 
 namespace InferenceEconomics.Tests.Telemetry;
 
@@ -19,26 +20,40 @@ public sealed class NvmlTests
             Assert.Contains("cannot open shared object file", src.UnavailableReason); // dlerror's words, not ours
     }
 
-    [Fact]
+    [LinuxFact("libc.so.6 through the dynamic loader")]
     public void A_library_that_is_not_NVML_is_refused_by_its_missing_symbols()
     {
-        if (!OperatingSystem.IsLinux()) return;
         using var src = new NvmlSource(["libc.so.6"]);
         Assert.False(src.IsAvailable);
         Assert.Contains("libc.so.6 loaded but is not NVML", src.UnavailableReason);
     }
 
-    [Fact]
-    public void Default_probe_matches_whether_the_driver_library_exists()
+    // Independent check of where the driver library is (TestSupport.Nvml looks in the dynamic
+    // loader's default folders): absent, the default probe must say not measured and name it.
+    [NvmlAbsentFact]
+    public void Default_probe_without_the_driver_library_is_not_measured_and_names_it()
     {
-        // Independent check: is libnvidia-ml.so.1 anywhere the dynamic loader looks by default?
-        if (!OperatingSystem.IsLinux()) return;
-        string[] dirs = ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib/wsl/lib"];
-        bool present = dirs.Any(d => File.Exists(Path.Combine(d, "libnvidia-ml.so.1")));
         using var src = new NvmlSource();
-        if (present) return; // a GPU box: covered by scripts/gpu-check.sh, not by unit tests
         Assert.False(src.IsAvailable);
+        Assert.Empty(src.Channels);
         Assert.Contains("libnvidia-ml.so.1", src.UnavailableReason);
+    }
+
+    // Present (a GPU box), the default probe must load it: with GPU device nodes (/dev/nvidiaN, one
+    // per GPU the driver exposes here) it measures every one of them; without, it may fail only
+    // after loading, never with "not found".
+    [NvmlPresentFact]
+    public void Default_probe_with_the_driver_library_loads_it_and_sees_every_gpu()
+    {
+        var devices = Directory.GetFiles("/dev", "nvidia*").Count(f => Path.GetFileName(f)["nvidia".Length..] is { Length: > 0 } n && n.All(char.IsAsciiDigit));
+        using var src = new NvmlSource();
+        Assert.DoesNotContain("NVML not found", src.UnavailableReason ?? "");
+        if (devices > 0)
+        {
+            Assert.True(src.IsAvailable, src.UnavailableReason);
+            Assert.Equal(devices, src.Gpus.Count);
+            Assert.NotEmpty(src.Channels);
+        }
     }
 
     [Theory]

@@ -2,18 +2,16 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using InferenceEconomics.Telemetry;
 using InferenceEconomics.Telemetry.Procfs;
+using InferenceEconomics.Tests.TestSupport;
 
 namespace InferenceEconomics.Tests.Telemetry;
 
 /// <summary>procfs parsing on the real /proc of the machine running the tests, checked against independent readings.</summary>
 public sealed class ProcfsTests
 {
-    private static bool Linux => OperatingSystem.IsLinux();
-
-    [Fact]
+    [LinuxFact("/proc/stat")]
     public void Stat_totals_match_an_independent_sum_of_the_cpu_line()
     {
-        if (!Linux) return;
         var text = File.ReadAllText("/proc/stat");
         var parsed = ProcfsParser.ParseStat(text);
 
@@ -25,10 +23,9 @@ public sealed class ProcfsTests
         Assert.True(parsed.Busy > 0);
     }
 
-    [Fact]
+    [LinuxFact("/proc/self/stat")]
     public void Process_stat_matches_the_runtime_processor_time()
     {
-        if (!Linux) return;
         Burn(TimeSpan.FromMilliseconds(300));
         var me = Process.GetCurrentProcess();
         var ticks = ProcfsParser.ParseProcessStat(File.ReadAllText("/proc/self/stat"));
@@ -46,10 +43,9 @@ public sealed class ProcfsTests
         Assert.Equal(12UL, ProcfsParser.ParseProcessStat(line));
     }
 
-    [Fact]
+    [LinuxFact("/proc/self/status")]
     public void Status_rss_matches_the_runtime_working_set()
     {
-        if (!Linux) return;
         var text = File.ReadAllText("/proc/self/status");
         var (rss, peak) = ProcfsParser.ParseStatus(text);
         long ws = Environment.WorkingSet;
@@ -66,10 +62,9 @@ public sealed class ProcfsTests
         Assert.Equal(16_384_000L * 1024, ProcfsParser.ParseMemTotal("MemFree:  1 kB\nMemTotal:       16384000 kB\n"));
     }
 
-    [Fact]
+    [LinuxFact("procfs")]
     public void Source_reports_process_cpu_after_work_and_sane_ranges()
     {
-        if (!Linux) return;
         using var src = new ProcfsSource();
         Assert.True(src.IsAvailable, src.UnavailableReason);
         Assert.Equal([Quantity.SystemCpuPercent, Quantity.ProcessCpuPercent, Quantity.RssBytes, Quantity.PeakRssBytes], src.Channels.Select(c => c.Quantity));

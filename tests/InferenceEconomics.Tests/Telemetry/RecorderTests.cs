@@ -2,6 +2,7 @@ using System.Diagnostics;
 using InferenceEconomics.Measurement;
 using InferenceEconomics.Results;
 using InferenceEconomics.Telemetry;
+using InferenceEconomics.Tests.TestSupport;
 
 namespace InferenceEconomics.Tests.Telemetry;
 
@@ -53,10 +54,9 @@ public sealed class RecorderTests
             Assert.Contains(info.Series, s => s.Channel == "host.rss" && s.Values.Count > 0 && s.Values.All(v => v > 0));
     }
 
-    [Fact]
+    [LinuxFact("procfs")]
     public void On_a_machine_without_GPU_or_RAPL_scenarios_carry_procfs_and_say_not_measured()
     {
-        if (!OperatingSystem.IsLinux()) return;
         var clock = RunClock.StartNew();
         using var rec = TelemetryRecorder.Start(NoHardware(10), clock);
         Assert.Equal(["procfs", "rapl", "nvml"], rec.Sources.Select(s => s.Name));

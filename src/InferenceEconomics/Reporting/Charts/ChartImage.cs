@@ -4,7 +4,13 @@ using ScottPlot;
 namespace InferenceEconomics.Reporting.Charts;
 
 /// <summary>A chart ready to render: a file stem ("decode_tps"), a title for HTML, and the ScottPlot figure.</summary>
-public sealed record ChartSpec(string Name, string Title, Plot Plot, int Width = ChartImage.DefaultWidth, int Height = ChartImage.DefaultHeight);
+public sealed record ChartSpec(string Name, string Title, Plot Plot, int Width = ChartImage.DefaultWidth, int Height = ChartImage.DefaultHeight)
+{
+    /// <summary>True when the value (y) axis is logarithmic: the plot holds log10 of the values, its ticks name the values.</summary>
+    public bool LogY { get; init; }
+    /// <summary>True when the x axis is logarithmic, as <see cref="LogY"/>.</summary>
+    public bool LogX { get; init; }
+}
 
 /// <summary>One rendered chart: PNG bytes and SVG text of the same figure.</summary>
 public sealed record RenderedChart(string Name, string Title, byte[] Png, string Svg, int Width, int Height);
