@@ -10,6 +10,7 @@ public static class CommandRegistry
         new RunCommand(),
         new ModelsCommand(),
         new CostCommand(),
+        new FrontierCommand(),
         new RatesCommand(),
         new HwCommand(),
         new CompareCommand(),

@@ -30,7 +30,12 @@ public static class CostOptions
                                     together/Llama-3.1-8B-Turbo, claude-sonnet-4-5
           --batch-api               use batch prices (unknown where the card has none)
           --rates FILE              a rate-card file replacing the built-in cards (./run.sh rates import ...)
-          --scenario ID             the scenario to price (default: closest P and G to the workload)
+          --scenario ID             the scenario to price (default: see --slo)
+        Speed users need:
+          --slo BOUNDS              e.g. ttft_p90<=500ms,itl_p99<=50ms,per_user_tps>=20: price the cheapest measured
+                                    scenario meeting every bound (ttft|itl|tpot|e2e[_pNN] <= ms/s/us; per_user_tps[_pNN] >=
+                                    tok/s, = 1/TPOT). Without it the highest-capacity scenario is priced and the frontier
+                                    table shows the price of every other speed.
         """;
 
     private static readonly string[] PricingOptions = ["--price-per-hour", "--gpu", "--capex"];
@@ -38,8 +43,56 @@ public static class CostOptions
     [
         "--gpus", "--life-years", "--pue", "--kwh-price", "--other-per-hour", "--watts", "--workload", "--input-tokens",
         "--cached-input-tokens", "--output-tokens", "--reasoning-tokens", "--cache-write-tokens", "--cache-ttl",
-        "--requests-per-day", "--peak-to-mean", "--utilization", "--vs", "--batch-api", "--rates", "--scenario",
+        "--requests-per-day", "--peak-to-mean", "--utilization", "--vs", "--batch-api", "--rates", "--scenario", "--slo",
     ];
+
+    /// <summary>
+    /// The option each CostRequest field is set by: the library reports settings errors by field
+    /// ("Machine.PricePerHour"), the CLI says them with the flag the user typed.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> FlagOfField { get; } = new Dictionary<string, string>
+    {
+        ["Machine"] = "--gpu/--price-per-hour/--capex",
+        ["Machine.PricePerHour"] = "--price-per-hour",
+        ["Machine.Gpu"] = "--gpu",
+        ["Machine.Gpus"] = "--gpus",
+        ["Machine.Capex"] = "--capex",
+        ["Machine.LifeYears"] = "--life-years",
+        ["Machine.Pue"] = "--pue",
+        ["Machine.KwhPrice"] = "--kwh-price",
+        ["Machine.OtherPerHour"] = "--other-per-hour",
+        ["Machine.Watts"] = "--watts",
+        ["Workload"] = "--workload",
+        ["Workload.InputTokens"] = "--input-tokens",
+        ["Workload.CachedInputTokens"] = "--cached-input-tokens",
+        ["Workload.OutputTokens"] = "--output-tokens",
+        ["Workload.ReasoningTokens"] = "--reasoning-tokens",
+        ["Workload.CacheWriteTokens"] = "--cache-write-tokens",
+        ["RequestsPerDay"] = "--requests-per-day",
+        ["PeakToMean"] = "--peak-to-mean",
+        ["Utilization"] = "--utilization",
+        ["Vs"] = "--vs",
+        ["BatchApi"] = "--batch-api",
+        ["ScenarioId"] = "--scenario",
+        ["RatesFile"] = "--rates",
+        [Slo.Field] = "--slo",
+    };
+
+    /// <summary>Runs library code, turning its settings errors into one line that names the flags (the first error decides the exit code).</summary>
+    public static T Mapped<T>(Func<T> action)
+    {
+        try { return action(); }
+        catch (ValidationException e) { throw ToCli(e); }
+    }
+
+    public static void Mapped(Action action) => Mapped(() => { action(); return 0; });
+
+    public static InferenceEconomicsException ToCli(ValidationException e)
+    {
+        string Flag(string field) => FlagOfField.TryGetValue(field, out var f) ? f : field;
+        var text = string.Join("; and ", e.Errors.Select(x => x.Describe(Flag(x.Field))));
+        return new InferenceEconomicsException(e.Errors[0].Kind, text, e);
+    }
 
     /// <summary>The cost request the options describe, or null when no machine price was given (then no other cost option is allowed).</summary>
     public static CostRequest? Parse(CliArgs args)
@@ -84,6 +137,7 @@ public static class CostOptions
             BatchApi = args.Flag("--batch-api"),
             ScenarioId = args.String("--scenario"),
             RatesFile = args.String("--rates"),
+            Slo = args.String("--slo") is { } slo ? Mapped(() => Slo.Parse(slo)) : null,
         };
     }
 

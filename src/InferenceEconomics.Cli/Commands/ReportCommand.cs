@@ -14,7 +14,7 @@ public sealed class ReportCommand : ICliCommand
           Writes report.md, scenarios.csv, report.html and charts/*.png|svg beside result.json.
           --only    a comma list of exporters to run (default: all)
           With a machine price (--gpu, --price-per-hour or --capex) the reports get the cost section
-          and the cost charts (cost per million tokens vs APIs, monthly cost vs volume).
+          and the cost charts (cost per million tokens vs APIs, monthly cost vs volume, the interactivity frontier).
 
         """ + CostOptions.HelpText;
     public IReadOnlyList<string> Examples => ["./run.sh report results/<run>", "./run.sh report results/<run> --gpu h100-sxm --requests-per-day 20000"];
@@ -41,7 +41,7 @@ public sealed class ReportCommand : ICliCommand
             exporters = exporters.Where(e => only.Contains(e.Name)).ToList();
         }
 
-        var ctx = new ReportContext(result, folder) { Cost = costRequest is null ? null : CostAnalyzer.Analyze(result, costRequest) };
+        var ctx = new ReportContext(result, folder) { Cost = costRequest is null ? null : CostOptions.Mapped(() => CostAnalyzer.Analyze(result, costRequest)) };
         foreach (var e in exporters)
             foreach (var f in e.Export(ctx))
                 context.Out.WriteLine($"{e.Name,-9} {f}");

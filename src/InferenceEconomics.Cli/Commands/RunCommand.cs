@@ -11,6 +11,8 @@ namespace InferenceEconomics.Cli.Commands;
 public sealed class RunCommand : ICliCommand
 {
     public const string DefaultModel = "synthetic:tiny";
+    /// <summary>Batch sizes of an unpriced run; a priced one sweeps <see cref="Frontier.DefaultBatchSizes"/>.</summary>
+    public static readonly IReadOnlyList<int> DefaultBatchSizes = [1, 8];
 
     public string Name => "run";
     public string Summary => "measure a model (default): prefill/decode throughput, latency, energy; writes result.json + reports";
@@ -21,6 +23,7 @@ public sealed class RunCommand : ICliCommand
         "./run.sh --model synthetic:phi-3-mini --precision int4 --batch 1 --prompt-tokens 128 --gen-tokens 16",
         "./run.sh --model ../shared/models/tiny-random-LlamaForCausalLM-fp16",
         "./run.sh --price-per-hour 2.49 --workload chat --requests-per-day 50000",
+        "./run.sh --model phi --price-per-hour 2.49 --slo ttft_p90<=500ms,per_user_tps>=20   # frontier sweep, priced at the SLO",
     ];
 
     public string Help => """
@@ -30,7 +33,7 @@ public sealed class RunCommand : ICliCommand
           --precision P        fp32 | int4 | fp16 for synthetic models (default: fp32 on CPU, fp16 on CUDA, or the alias variant's)
           --engine E           auto | genai | ort (default auto: GenAI on CPU, ORT on CUDA)
           --device D           cpu | cuda | cuda:N (default cpu; cuda builds the GPU variant)
-          --batch LIST         batch sizes, e.g. 1,8 (default 1,8)
+          --batch LIST         batch sizes, e.g. 1,8 (default 1,8; with a price 1,2,4,8,16,32 up to what memory holds)
           --prompt-tokens LIST prompt lengths P (default 128)
           --gen-tokens LIST    generated tokens G per sequence, >= 2 (default 32)
           --warmup N           warm-up repetitions per scenario, discarded (default 1)
@@ -68,7 +71,7 @@ public sealed class RunCommand : ICliCommand
                 IntraOpThreads = args.Int("--threads", 1, 1024),
                 CudaGraph = args.Flag("--cuda-graph"),
             },
-            BatchSizes = args.IntList("--batch", 1, 4096) ?? [1, 8],
+            BatchSizes = args.IntList("--batch", 1, 4096) ?? DefaultBatchSizes,
             PromptTokens = args.IntList("--prompt-tokens", 1) ?? [128],
             GenTokens = args.IntList("--gen-tokens", 2) ?? [32],
             Measurement = new MeasurementSettings
@@ -86,7 +89,11 @@ public sealed class RunCommand : ICliCommand
         bool quiet = args.Flag("--quiet");
         // A price turns the run into a cost report too; names are checked now, not after the sweep.
         var cost = CostOptions.Parse(args);
-        if (cost is not null) CostAnalyzer.Preflight(cost);
+        if (cost is not null) CostOptions.Mapped(() => CostAnalyzer.Preflight(cost));
+        // A priced run draws the interactivity frontier: without --batch it sweeps enough batch sizes for it,
+        // the largest ones dropped where the KV cache would not fit in memory.
+        if (cost is not null && !args.Has("--batch"))
+            plan = plan with { BatchSizes = Frontier.DefaultBatchSizes, CapBatchSizesToMemory = true };
         args.EnsureAllUsed(maxPositionals: 0);
         if (plan.Measurement.MaxRepetitions < plan.Measurement.MinRepetitions)
             throw CliArgs.Usage($"--max-reps {plan.Measurement.MaxRepetitions} is below --min-reps {plan.Measurement.MinRepetitions}");
@@ -110,7 +117,7 @@ public sealed class RunCommand : ICliCommand
         var r = outcome.Result;
         CostComparison? comparison = null;
         InferenceEconomicsException? costError = null;
-        try { comparison = cost is not null && outcome.AnyScenarioRan ? CostAnalyzer.Analyze(r, cost) : null; }
+        try { comparison = cost is not null && outcome.AnyScenarioRan ? CostOptions.Mapped(() => CostAnalyzer.Analyze(r, cost)) : null; }
         catch (InferenceEconomicsException e) { costError = e; } // the measurement stands: write its reports, then say why it is unpriced
         var reports = RunOrchestrator.WriteReports(new ReportContext(r, outcome.Folder) { Cost = comparison });
         foreach (var l in r.Labels) ctx.Out.WriteLine($"NOTE: {l}");

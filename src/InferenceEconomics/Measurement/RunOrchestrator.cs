@@ -24,6 +24,8 @@ public sealed record RunPlan
     public bool MeasureMemoryBandwidth { get; init; } = true;
     /// <summary>Folder that receives the run folder (results/).</summary>
     public required string ResultsDir { get; init; }
+    /// <summary>Drop batch sizes whose KV cache cannot fit in memory (the default frontier sweep of a priced run).</summary>
+    public bool CapBatchSizesToMemory { get; init; }
 }
 
 /// <summary>Coarse stages of a run, for the console.</summary>
@@ -56,7 +58,6 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         using var engine = engines.Create(model, plan.Engine);
         var timings = new RunTimings(resolveSeconds, model.GeneratedNow, RunClock.Seconds(t0, RunClock.Now), null);
 
-        var scenarios = Scenario.Matrix(plan.BatchSizes, plan.PromptTokens, plan.GenTokens);
         var clock = RunClock.StartNew();
         // One sampler thread on the run's clock; the measured loop never calls it.
         using var telemetry = TelemetryRecorder.Start(plan.Telemetry, clock);
@@ -68,13 +69,19 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             var bw = MemoryBandwidthProbe.Measure();
             environment = environment with { MemoryBandwidthBytesPerSecond = bw.BytesPerSecond, MemoryBandwidthMethod = bw.Method };
         }
+        var batchSizes = plan.BatchSizes;
+        string? capNote = null;
+        if (plan.CapBatchSizesToMemory)
+            (batchSizes, capNote) = BatchSizeCap.Apply(plan.BatchSizes, model.Config, plan.PromptTokens.Max() + plan.GenTokens.Max(),
+                HalfPrecisionIo(model) ? 2 : 4, BatchSizeCap.FreeBytes(plan.Engine.Device, environment, ModelFileBytes(model.Directory)));
+        var scenarios = Scenario.Matrix(batchSizes, plan.PromptTokens, plan.GenTokens);
         var folder = ResultStore.CreateUniqueRunFolder(plan.ResultsDir, ResultStore.RunFolderName(started, environment.Host, model.DisplayName));
         var config = new RunConfig
         {
             ModelSpec = plan.ModelSpec,
             EngineRequested = plan.Engine.Engine,
             Device = plan.Engine.Device,
-            BatchSizes = plan.BatchSizes,
+            BatchSizes = batchSizes,
             PromptTokens = plan.PromptTokens,
             GenTokens = plan.GenTokens,
             WarmupRepetitions = plan.Measurement.WarmupRepetitions,
@@ -98,7 +105,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             Model = DescribeModel(model),
             Engine = engine.Info,
             Scenarios = [],
-            Labels = Labels(model),
+            Labels = capNote is null ? Labels(model) : [.. Labels(model), capNote],
             Timings = timings,
         };
 
@@ -166,7 +173,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             SyntheticOf = m.SyntheticOf,
             ModelType = c.ModelType,
             Precision = m.Precision.ToString().ToLowerInvariant(),
-            IoDType = m.Precision == WeightPrecision.Fp16 || c.Providers.Any(p => p.Contains("cuda", StringComparison.OrdinalIgnoreCase)) ? "float16" : "float32",
+            IoDType = HalfPrecisionIo(m) ? "float16" : "float32",
             Attention = c.PositionIdsName is null ? "group_query" : "multi_head+position_ids",
             Layers = c.NumHiddenLayers,
             HiddenSize = c.HiddenSize,
@@ -181,6 +188,9 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             OnnxSha256 = Sha256(Path.Combine(m.Directory, c.Filename)),
         };
     }
+
+    private static bool HalfPrecisionIo(ResolvedModel m) =>
+        m.Precision == WeightPrecision.Fp16 || m.Config.Providers.Any(p => p.Contains("cuda", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Bytes of the ONNX graph and external data files: what loading (and, roughly, each decode step) reads.</summary>
     private static long ModelFileBytes(string dir) =>

@@ -31,6 +31,7 @@ public static class RunCharts
             var costLabels = HonestyLabels.ForCost(ctx);
             list.Add(CostPerMillion(cost, costLabels));
             if (MonthlyCostVsVolume(cost, costLabels) is { } be) list.Add(be);
+            if (cost.Frontier is { } frontier && FrontierChart.Build(frontier, costLabels) is { } fc) list.Add(fc);
         }
         return list;
     }
@@ -220,6 +221,15 @@ public static class RunCharts
                 : " (self-hosting never cheaper)");
             if (be is { } v && double.IsFinite(v) && v <= xMax)
                 plot.Add.Marker(v / scale, a.CostPerRequest.Value * v, MarkerShape.FilledDiamond, 11, color);
+            // Every range where self-hosting is cheaper, shaded in the API's colour, with a marker where each starts.
+            foreach (var iv in a.BreakEvenIntervals.Where(i => i.FromRequestsPerMonth < xMax).Take(50))
+            {
+                var band = plot.Add.HorizontalSpan(iv.FromRequestsPerMonth / scale, Math.Min(iv.ToRequestsPerMonth ?? xMax, xMax) / scale, color.WithAlpha(0.10));
+                band.LineStyle.Width = 0;
+                if (iv.ToRequestsPerMonth is not null)
+                    plot.Add.Marker(iv.FromRequestsPerMonth / scale, a.CostPerRequest.Value * iv.FromRequestsPerMonth, MarkerShape.OpenDiamond, 10, color);
+            }
+            if (a.BreakEvenIntervals.Count > 1) line.LegendText += $"; cheaper on {a.BreakEvenIntervals.Count} ranges (shaded)";
         }
         var now = plot.Add.VerticalLine(currentMonthly / scale, 1.5f, Colors.Black, LinePattern.Dotted);
         now.LegendText = "your volume";
