@@ -398,7 +398,8 @@ public static class CostAnalyzer
         if (e.Measured) return;
         var x = s.Summary!;
         double prefillScale = (double)w.InputTokens / s.PromptTokens;
-        labels.Add($"capacity estimated from scenario {s.Id}: {e.BatchSeconds:G3} s per batch of {s.BatchSize} requests = prefill {x.PrefillSeconds.Median:G3} s x {prefillScale:G3} " +
+        static string Sec(double v) => v.ToString(v >= 100 ? "N0" : "G3", System.Globalization.CultureInfo.InvariantCulture);
+        labels.Add($"capacity estimated from scenario {s.Id}: {Sec(e.BatchSeconds)} s per batch of {s.BatchSize} requests = prefill {Sec(x.PrefillSeconds.Median)} s x {prefillScale:G3} " +
                    $"+ first-token selection + {Math.Max(0, w.GeneratedTokens - 1):N0} decode steps at the measured TPOT {x.TpotSeconds.Median * 1e3:G3} ms (attention growth with context not modelled)" +
                    (e.CapacityLow is { } lo && e.CapacityHigh is { } hi
                        ? $"; the measured shapes at batch {s.BatchSize} ({string.Join(", ", e.SpreadFrom)}) give {lo:N0}..{hi:N0} requests/h"

@@ -95,7 +95,7 @@ public static class Frontier
 
     /// <summary>"llama-3.2-1b int4, genai on AMD EPYC ...": what one chart series stands for.</summary>
     public static string SeriesOf(RunResult r) =>
-        $"{r.Model.Name}{(r.Model.Synthetic ? " (synthetic)" : "")} {r.Model.Precision}, {r.Engine.Name} on {RunIdentity.HardwareOf(r)}";
+        $"{r.Model.Name}{(r.Model.Synthetic && !r.Model.Name.Contains("synthetic", StringComparison.OrdinalIgnoreCase) ? " (synthetic)" : "")} {r.Model.Precision}, {r.Engine.Name} on {RunIdentity.HardwareOf(r)}";
 
     /// <summary>
     /// One point per usable scenario. <paramref name="dollarsPerHour"/> gives R for a scenario (owned hardware's

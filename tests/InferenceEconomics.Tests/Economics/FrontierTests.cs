@@ -254,3 +254,26 @@ public class ScenarioChoiceTests
         Assert.Contains(c.Labels, l => l.Contains("one measured shape at this batch size: no spread to show"));
     }
 }
+
+public class BatchSizeCapTests
+{
+    private static readonly InferenceEconomics.Models.GenAiConfig Config = new()
+    {
+        ModelType = "llama", ContextLength = 4096, VocabSize = 1000, HeadSize = 64, HiddenSize = 512, NumAttentionHeads = 8,
+        NumKeyValueHeads = 8, NumHiddenLayers = 16, Filename = "model.onnx", BosTokenId = 1, EosTokenIds = [2], PadTokenId = 0,
+    };
+
+    [Fact]
+    public void Default_frontier_batches_that_would_not_fit_are_left_out_and_said()
+    {
+        // KV per sequence at 160 tokens, fp16: 2 x 16 layers x 8 heads x 64 x 160 x 2 bytes = 5,242,880 bytes (5 MiB).
+        Assert.Equal(5_242_880, InferenceEconomics.Measurement.BatchSizeCap.KvBytesPerSequence(Config, 160, 2));
+        // 40 MiB free, half of it for the KV cache: up to 4 sequences (20 MiB).
+        var (kept, note) = InferenceEconomics.Measurement.BatchSizeCap.Apply(Frontier.DefaultBatchSizes, Config, 160, 2, 40L << 20);
+        Assert.Equal([1, 2, 4], kept);
+        Assert.Contains("batch sizes 8, 16, 32 left out", note);
+        // Unknown free memory: nothing is dropped, nothing said; batch 1 always stays.
+        Assert.Equal(Frontier.DefaultBatchSizes, InferenceEconomics.Measurement.BatchSizeCap.Apply(Frontier.DefaultBatchSizes, Config, 160, 2, null).Batches);
+        Assert.Equal([1], InferenceEconomics.Measurement.BatchSizeCap.Apply([1, 2], Config, 160, 2, 1024).Batches);
+    }
+}

@@ -33,9 +33,8 @@ public static class FrontierChart
         double Y(double v) => logY ? Math.Log10(v) : v;
 
         var prices = points.Select(p => p.DollarsPerHour).Distinct().ToList();
-        string subtitle = $"each point one measured batch size at its own P and G; y at full use, {(prices.Count == 1 ? $"{CostMarkdown.Money(prices[0])}/hour" : "each run's $/hour")}" +
-                          "; ringed = on the Pareto frontier (no point both faster and cheaper)" + (showUse ? "; dashed = at the traffic's use" : "") +
-                          (logX || logY ? $"; {(logX && logY ? "both axes" : logX ? "x axis" : "y axis")} logarithmic" : "");
+        string subtitle = $"one point per measured batch size (B), at full use, {(prices.Count == 1 ? $"{CostMarkdown.Money(prices[0])}/hour" : "each run's $/hour")}; ringed = Pareto frontier" +
+                          (showUse ? "; dashed = at the traffic's use" : "") + (logX || logY ? $"; {(logX && logY ? "log axes" : logX ? "log x" : "log y")}" : "");
         var plot = RunCharts.NewPlot(Title, "output tokens per second per user (1 / TPOT)", "US$ per million output tokens", labels, subtitle);
 
         var palette = new ScottPlot.Palettes.Category10();
@@ -94,7 +93,7 @@ public static class FrontierChart
             t.OffsetX = 4;
         }
         if (logX) plot.Axes.Bottom.TickGenerator = LogTicks(xl, xh, v => v.ToString(v >= 10 ? "0" : "0.##", CultureInfo.InvariantCulture));
-        if (logY) plot.Axes.Left.TickGenerator = LogTicks(yl, yh, v => CostMarkdown.Money(v));
+        if (logY) plot.Axes.Left.TickGenerator = LogTicks(yl, yh, v => "$" + v.ToString(v >= 1 ? "0.##" : "0.###", CultureInfo.InvariantCulture));
         plot.ShowLegend(Alignment.UpperRight);
         return new ChartSpec(Name, Title, plot, ChartImage.DefaultWidth, RunCharts.HeightFor(labels, ChartImage.DefaultHeight + 60));
     }

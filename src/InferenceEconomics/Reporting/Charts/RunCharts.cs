@@ -31,7 +31,7 @@ public static class RunCharts
             var costLabels = HonestyLabels.ForCost(ctx);
             list.Add(CostPerMillion(cost, costLabels));
             if (MonthlyCostVsVolume(cost, costLabels) is { } be) list.Add(be);
-            if (cost.Frontier is { } frontier && FrontierChart.Build(frontier, costLabels) is { } fc) list.Add(fc);
+            if (cost.Frontier is { } frontier && FrontierChart.Build(frontier, [.. runLabels, .. frontier.Labels]) is { } fc) list.Add(fc);
         }
         return list;
     }
