@@ -157,7 +157,7 @@ public static class CostAnalyzer
         double? energyOutPerM = null, energyInPerM = null;
         if (machine.Kwh is { } price)
         {
-            var (inJ, outJ) = JoulesPerToken(energy, pricing, scenario, prefill, e2e, summary.TtftSeconds.Median);
+            var (inJ, outJ) = MeasuredEnergy.JoulesPerToken(energy, pricing.Watts, scenario);
             if (outJ is { } oj) energyOutPerM = SelfHostedFormulas.EnergyCostPerToken(oj, machine.Pue, price) * 1e6;
             if (inJ is { } ij) energyInPerM = SelfHostedFormulas.EnergyCostPerToken(ij, machine.Pue, price) * 1e6;
         }
@@ -501,15 +501,6 @@ public static class CostAnalyzer
             Watts = watts,
             WattsSource = wattsSource,
         }, pueRented, m.KwhPrice, _ => rented);
-    }
-
-    /// <summary>Joules per input and output token: measured (gross) when present, else watts x phase time / tokens (estimated).</summary>
-    private static (double? Input, double? Output) JoulesPerToken(MeasuredEnergy? energy, HardwarePricing pricing, ScenarioResult s, double prefill, double e2e, double ttft)
-    {
-        if (energy is not null) return (energy.PrefillJoulesPerToken, energy.DecodeJoulesPerToken);
-        if (pricing.Watts is not { } w) return (null, null);
-        double? output = s.GenTokens > 1 ? w * (e2e - ttft) / (s.BatchSize * (s.GenTokens - 1.0)) : null;
-        return (w * prefill / (s.BatchSize * (double)s.PromptTokens), output);
     }
 
     private static List<ApiRate> ChosenRates(CostRequest request, RateCards rates)

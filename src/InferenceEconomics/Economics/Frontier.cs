@@ -117,13 +117,7 @@ public static class Frontier
             double inFull = SelfHostedFormulas.InputCostPerM(r, prefill, s.BatchSize, s.PromptTokens);
             double outFull = SelfHostedFormulas.OutputCostPerM(r, e2e, prefill, s.BatchSize, s.GenTokens);
             double u = traffic.UtilizationAt(capacityFor(s));
-            var energy = MeasuredEnergy.From(s);
-            double? inJ = energy?.PrefillJoulesPerToken, outJ = energy?.DecodeJoulesPerToken;
-            if (energy is null && estimatedWatts is { } w)
-            {
-                inJ = w * prefill / (s.BatchSize * (double)s.PromptTokens);
-                outJ = s.GenTokens > 1 ? w * (e2e - x.TtftSeconds.Median) / (s.BatchSize * (s.GenTokens - 1.0)) : null;
-            }
+            var (inJ, outJ) = MeasuredEnergy.JoulesPerToken(MeasuredEnergy.From(s), estimatedWatts, s);
             double? EnergyPerM(double? j) => j is { } jj && pue is { } p && kwh is { } k ? SelfHostedFormulas.EnergyCostPerToken(jj, p, k) * 1e6 : null;
             var check = slo?.Check(s);
             list.Add(new FrontierPoint
