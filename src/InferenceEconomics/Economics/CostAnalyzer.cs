@@ -266,6 +266,9 @@ public static class CostAnalyzer
             labels.AddRange(f.Labels);
             if (run.Model.Synthetic) labels.Add($"{run.Model.Name}: synthetic weights, same shape as {run.Model.SyntheticOf ?? run.Model.Name}: speed is real, outputs are not");
         }
+        // Two runs of the same model on the same hardware (another build, another day) stay two series.
+        var clashing = points.GroupBy(p => p.Series).Where(g => g.Select(p => p.RunId).Distinct().Count() > 1).Select(g => g.Key).ToHashSet();
+        points = points.Select(p => clashing.Contains(p.Series) ? p with { Series = $"{p.Series} (run {p.RunId})" } : p).ToList();
         return new FrontierAnalysis
         {
             Points = Frontier.MarkFrontier(points),

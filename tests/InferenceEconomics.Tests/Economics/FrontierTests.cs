@@ -175,6 +175,10 @@ public class FrontierTests
         var b4a = f.Points.Single(p => p.RunId == "four-batch" && p.ScenarioId == "b4");
         var b4b = f.Points.Single(p => p.RunId == "dear" && p.ScenarioId == "b4");
         Assert.Equal(3 * b4a.OutputCostPerMFullUse, b4b.OutputCostPerMFullUse, 9);
+        // The same model and hardware measured twice stays two series, named by run.
+        var twice = CostAnalyzer.FrontierOf([(a, Request()), (a with { RunId = "again" }, Request())]);
+        Assert.Equal(2, twice.Points.Select(p => p.Series).Distinct().Count());
+        Assert.Contains(twice.Points, p => p.Series.EndsWith("(run again)"));
         // An SLO nobody meets is shown point by point, not refused.
         var strict = CostAnalyzer.FrontierOf([(a, Request("itl_p99<=5ms"))]);
         Assert.All(strict.Points, p => Assert.False(p.MeetsSlo));
