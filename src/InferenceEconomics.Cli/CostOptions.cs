@@ -36,6 +36,7 @@ public static class CostOptions
     private const string WorkloadGroup = "Workload";
     private const string Traffic = "Traffic (default: one machine 100% busy, labelled)";
     private const string Apis = "APIs";
+    private const string Speed = "Speed users need";
 
     public static void Declare<T>(CliCommand<T> c) where T : class, ICostSettings, new()
     {
@@ -67,7 +68,11 @@ public static class CostOptions
             defaultText: string.Join(",", CostAnalyzer.DefaultVs));
         c.Flag(s => s.Cost.BatchApi, "--batch-api", "use batch prices (unknown where the card has none)", group: Apis);
         c.Option(s => s.Cost.RatesFile, "--rates", "FILE", $"a rate-card file replacing the built-in cards ({EntryPoint.Name} rates import ...)", group: Apis);
-        c.Option(s => s.Cost.ScenarioId, "--scenario", "ID", "the scenario to price", group: Apis, defaultText: "the closest P and G to the workload");
+        c.Option(s => s.Cost.ScenarioId, "--scenario", "ID", "the scenario to price", group: Apis, defaultText: "see --slo");
+        c.Option(s => s.Cost.Slo, "--slo", "BOUNDS",
+            "e.g. ttft_p90<=500ms,itl_p99<=50ms,per_user_tps>=20: price the cheapest measured scenario meeting every bound " +
+            "(ttft|itl|tpot|e2e[_pNN] <= ms/s/us; per_user_tps[_pNN] >= tok/s = 1/TPOT)", (_, t) => Slo.Parse(t), group: Speed,
+            defaultText: "none: the highest-capacity scenario is priced and the frontier shows every other speed");
     }
 
     private static double? Price(string name, string s) => ValueParsers.Price(name, s);

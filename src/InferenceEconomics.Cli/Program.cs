@@ -22,6 +22,7 @@ namespace InferenceEconomics.Cli
             new CompareCommand(),
             new HistoryCommand(),
             new ReportCommand(),
+            new FrontierCommand(),
             new PushCommand(),
             FleetCommands.Group,
             new CompletionCommand(),
@@ -135,7 +136,7 @@ namespace InferenceEconomics.Cli
         }
 
         /// <summary>A validation error in the words of the command line: the field's flag, the value, the reason, the hint.</summary>
-        private static string Describe(ValidationException e, ICliCommand command)
+        public static string Describe(ValidationException e, ICliCommand command)
         {
             var first = e.Errors[0];
             var more = e.Errors.Count > 1

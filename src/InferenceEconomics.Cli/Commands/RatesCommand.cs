@@ -59,7 +59,7 @@ public class RatesListCommand : CliCommand<RatesListSettings>
         static string P(double? v) => v is { } x ? $"{x:0.####}" : "?";
         var rows = rates.Select(r => new[]
         {
-            r.Key + (r.Uncertain ? " [?]" : ""),
+            r.Key + (r.Uncertain ? " [?]" : "") + (r.PricedZeroInSource ? " ($0 in source)" : "") + (r.MaxInputTokens is { } mi ? $" (context {mi / 1000:N0}k)" : ""),
             P(r.Input), P(r.Output), P(r.CachedInput),
             r.CacheWrite5m is null && r.CacheWrite1h is null ? "?" : $"{P(r.CacheWrite5m)} / {P(r.CacheWrite1h)}",
             r.Reasoning is { } re ? P(re) : "= output",
@@ -159,7 +159,8 @@ public sealed class RatesImportCommand : CliCommand<RatesImportSettings>
     public override string Name => "import";
     public override string Summary => "convert LiteLLM's price file (per token) to this tool's rate cards (per million tokens)";
     public override string Usage => $"{EntryPoint.Name} rates import litellm <model_prices_and_context_window.json> [--out FILE] [--seen YYYY-MM-DD]";
-    public override string Description => "Reports what it skipped and why. Use the file it writes with --rates FILE.";
+    public override string Description => "Reports what it skipped and why. Use the file it writes with --rates FILE.\n" +
+        "Dates: --seen, else the file's (or entry's) last_updated, else the file's modification date.";
 
     public RatesImportCommand()
     {
@@ -179,15 +180,24 @@ public sealed class RatesImportCommand : CliCommand<RatesImportSettings>
             throw ValueParsers.Usage($"--seen '{seen}' is not a date; write YYYY-MM-DD");
         if (!File.Exists(file))
             throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"LiteLLM price file '{file}' does not exist; download model_prices_and_context_window.json from the LiteLLM repository");
-        seen ??= File.GetLastWriteTimeUtc(file).ToString("yyyy-MM-dd");
+        var modified = File.GetLastWriteTimeUtc(file).ToString("yyyy-MM-dd");
 
-        var result = LiteLlmImport.Parse(File.ReadAllText(file), file, seen);
-        ResultStore.WriteAtomic(outPath, RateCards.Serialize(result.Rates, $"imported from {Path.GetFileName(file)} (LiteLLM, per token x 1e6); seen = {seen}"));
-        context.Out.WriteLine($"imported {result.Rates.Count} rate cards from {file} into {outPath} (use with --rates {outPath})");
+        var result = LiteLlmImport.Parse(File.ReadAllText(file), file, modified, seen);
+        ResultStore.WriteAtomic(outPath, RateCards.Serialize(result.Rates, $"imported from {Path.GetFileName(file)} (LiteLLM, per token x 1e6); seen = {result.SeenSource}"));
+        context.Out.WriteLine($"imported {result.Rates.Count} rate cards from {file} into {outPath} (use with --rates {outPath}); prices seen: {result.SeenSource}");
+        var zero = result.Rates.Where(r => r.PricedZeroInSource).ToList();
+        if (zero.Count > 0)
+            context.Out.WriteLine($"{zero.Count} priced $0 in the source (kept, flagged; comparisons say so): {string.Join(", ", zero.Take(5).Select(r => r.Key))}{(zero.Count > 5 ? ", ..." : "")}");
+        if (result.Conflicts.Count > 0)
+        {
+            context.Out.WriteLine($"{result.Conflicts.Count} conflicting duplicates (same provider/model, different prices; the first entry was kept):");
+            foreach (var c in context.Verbose ? result.Conflicts : result.Conflicts.Take(5)) context.Out.WriteLine($"  {c.Key}: {c.Message}");
+            if (!context.Verbose && result.Conflicts.Count > 5) context.Out.WriteLine("  ... (--verbose lists all)");
+        }
         if (result.Skipped.Count > 0)
         {
             context.Out.WriteLine($"skipped {result.Skipped.Count}:");
-            foreach (var group in result.Skipped.GroupBy(s => ReasonKind(s.Message)))
+            foreach (var group in result.Skipped.GroupBy(s => s.Category.Length > 0 ? s.Category : ReasonKind(s.Message)))
             {
                 var keys = group.Select(s => context.Verbose ? $"{s.Key} ({s.Message})" : s.Key).ToList();
                 var shown = context.Verbose ? keys : keys.Take(5).ToList();
@@ -196,7 +206,7 @@ public sealed class RatesImportCommand : CliCommand<RatesImportSettings>
         }
         if (result.Notes.Count > 0)
         {
-            context.Out.WriteLine($"{result.Notes.Count} imported entries had price keys this tool does not model (flex/priority tiers, audio, images...):");
+            context.Out.WriteLine($"{result.Notes.Count} notes on imported entries (price keys not modelled, tier fallbacks, $0 prices...):");
             foreach (var n in context.Verbose ? result.Notes : result.Notes.Take(5)) context.Out.WriteLine($"  {n.Key}: {n.Message}");
             if (!context.Verbose && result.Notes.Count > 5) context.Out.WriteLine("  ... (--verbose lists all)");
         }

@@ -48,7 +48,7 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
         Option(s => s.Run.Precision, "--precision", "P", "weights of a synthetic model", defaultText: "fp32 on CPU, fp16 on CUDA, or the alias variant's");
         Option(s => s.Run.EngineRequested, "--engine", "E", "engine (auto: GenAI on CPU, ORT on CUDA)");
         Option(s => s.Run.Device, "--device", "D", "cpu, cuda or cuda:N (the entry script builds the GPU variant for cuda)");
-        Option(s => s.Run.BatchSizes, "--batch", "LIST", "batch sizes B");
+        Option(s => s.Run.BatchSizes, "--batch", "LIST", "batch sizes B (a priced run without --batch sweeps the frontier's sizes, up to what memory holds)");
         Option(s => s.Run.PromptTokens, "--prompt-tokens", "LIST", "prompt lengths P");
         Option(s => s.Run.GenTokens, "--gen-tokens", "LIST", "generated tokens G per sequence, at least 2");
         Option(s => s.Run.WarmupRepetitions, "--warmup", "N", "warm-up repetitions per scenario, discarded");
@@ -77,10 +77,14 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
     protected override int Execute(RunCommandSettings s, CliContext ctx)
     {
         var settings = s.Run;
-        RunSettingsValidator.Validate(settings);
         // A price turns the run into a cost report too; names are checked now, not after the sweep.
         var cost = CostOptions.Request(s, ctx.Given);
         if (cost is not null) CostAnalyzer.Preflight(cost);
+        // A priced run draws the interactivity frontier: without --batch it sweeps enough batch sizes for it,
+        // the largest ones dropped where the KV cache would not fit in memory.
+        bool frontierSweep = cost is not null && !ctx.Given.Keys.Any(p => p.Path == "Run." + nameof(RunSettings.BatchSizes));
+        if (frontierSweep) settings = settings with { BatchSizes = Frontier.DefaultBatchSizes };
+        RunSettingsValidator.Validate(settings);
         EngineFactory.Preflight(EngineOptions.From(settings)); // engine, device and CUDA libraries before any work
         if (cost?.ScenarioId is { } wanted)
         {
@@ -90,7 +94,7 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
                     $"--scenario {wanted} is not in this sweep{Suggest.DidYouMean(wanted, ids)}; its scenarios: {string.Join(", ", ids)}");
         }
 
-        var plan = new RunPlan { Settings = settings, ResultsDir = s.Results ?? ctx.Paths.ResultsDir, NativeLogs = ctx.Verbose };
+        var plan = new RunPlan { Settings = settings, ResultsDir = s.Results ?? ctx.Paths.ResultsDir, NativeLogs = ctx.Verbose, CapBatchSizesToMemory = frontierSweep };
         var outcome = ConsoleProgress.Run(ctx, s.Quiet, progress =>
             new RunOrchestrator(ctx.Paths, new EngineFactory()).Execute(plan, progress, ctx.Cancellation));
 
@@ -98,6 +102,7 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
         CostComparison? comparison = null;
         InferenceEconomicsException? costError = null;
         try { comparison = cost is not null && outcome.AnyScenarioRan ? CostAnalyzer.Analyze(r, cost) : null; }
+        catch (ValidationException e) { costError = new InferenceEconomicsException(e.Kind, CliMain.Describe(e, this), e); }
         catch (InferenceEconomicsException e) { costError = e; } // the measurement stands: write its reports, then say why it is unpriced
         var reports = Exporters.WriteAll(new ReportContext(r, outcome.Folder) { Cost = comparison });
         foreach (var line in NoteText.Console(Notes.OfRun(r))) ctx.Out.WriteLine(line);

@@ -104,7 +104,10 @@ public abstract class CliCommand<TSettings> : ICliCommand where TSettings : clas
         bool Matches(CliParameter p) => p.Path == field || p.Path.EndsWith("." + field, StringComparison.Ordinal);
         // A value option names the field best; a flag that only sets it (--no-idle) or an argument, next.
         var p = _parameters.FirstOrDefault(p => Matches(p) && !p.IsArgument && !p.IsFlag) ?? _parameters.FirstOrDefault(Matches);
-        return p is null ? null : p.IsArgument ? $"<{p.Name}>" : p.Name;
+        if (p is not null) return p.IsArgument ? $"<{p.Name}>" : p.Name;
+        // A field that groups several options (Machine: --gpu, --price-per-hour, ...): name the first few.
+        var inside = _parameters.Where(q => !q.IsArgument && (q.Path.StartsWith(field + ".", StringComparison.Ordinal) || q.Path.Contains("." + field + ".", StringComparison.Ordinal))).Take(3).ToList();
+        return inside.Count > 0 ? string.Join("/", inside.Select(q => q.Name)) : null;
     }
 
     protected void Add(ICliCommand subcommand) => _subcommands.Add(subcommand);

@@ -1,7 +1,11 @@
 namespace InferenceEconomics.Economics;
 
 /// <summary>The price of one request at an API, or null with the reason when a needed price is unknown.</summary>
-public sealed record ApiRequestCost(double? Dollars, IReadOnlyList<string> Notes);
+public sealed record ApiRequestCost(double? Dollars, IReadOnlyList<string> Notes)
+{
+    /// <summary>The request is longer than the card's context: not priced (Dollars is null).</summary>
+    public bool ExceedsContext { get; init; }
+}
 
 /// <summary>API cost per request (METRICS.md "API cost").</summary>
 public static class ApiCost
@@ -14,6 +18,10 @@ public static class ApiCost
     public static ApiRequestCost PerRequest(ApiRate rate, WorkloadSpec w, bool batch)
     {
         var notes = new List<string>();
+        if (rate.MaxInputTokens is { } maxIn && w.InputTokens > maxIn)
+            return new ApiRequestCost(null, [$"exceeds context: {w.InputTokens:N0} input tokens, the card allows {maxIn:N0}"]) { ExceedsContext = true };
+        if (rate.MaxOutputTokens is { } maxOut && w.GeneratedTokens > maxOut)
+            return new ApiRequestCost(null, [$"exceeds context: {w.GeneratedTokens:N0} output{(w.ReasoningTokens > 0 ? " + reasoning" : "")} tokens, the card allows {maxOut:N0}"]) { ExceedsContext = true };
         double? pIn = rate.Input, pOut = rate.Output, pCached = rate.CachedInput;
         double? pWrite = w.CacheWriteOneHour ? rate.CacheWrite1h : rate.CacheWrite5m;
         double? pReasoning = rate.Reasoning;
@@ -24,7 +32,7 @@ public static class ApiCost
             tierText = $" above {tier.AboveInputTokens:N0} prompt tokens";
             notes.Add($"long-context prices (prompt over {tier.AboveInputTokens:N0} tokens) apply to the whole request");
             pIn = tier.Input; pOut = tier.Output; pCached = tier.CachedInput;
-            pWrite = w.CacheWriteOneHour ? null : tier.CacheWrite5m;
+            pWrite = w.CacheWriteOneHour ? tier.CacheWrite1h : tier.CacheWrite5m;
             pReasoning = null; // a tier has no separate reasoning price: reasoning is billed as output
         }
 

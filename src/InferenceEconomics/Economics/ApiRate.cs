@@ -26,6 +26,11 @@ public sealed record ApiRate
     /// <summary>A conflicting or unverified figure ([?] in prices.md): shown as uncertain.</summary>
     public bool Uncertain { get; init; }
     public string? Notes { get; init; }
+    /// <summary>The card's context: a request with more input (or generated) tokens is "exceeds context", never priced. Null = not stated.</summary>
+    public int? MaxInputTokens { get; init; }
+    public int? MaxOutputTokens { get; init; }
+    /// <summary>Input and output are $0 in the source (previews, local models): kept, and every comparison says so.</summary>
+    public bool PricedZeroInSource { get; init; }
 
     [JsonIgnore] public string Key => $"{Provider}/{Model}";
 
@@ -45,6 +50,7 @@ public sealed record LongContextTier
     public double? Output { get; init; }
     public double? CachedInput { get; init; }
     [JsonPropertyName("cache_write_5m")] public double? CacheWrite5m { get; init; }
+    [JsonPropertyName("cache_write_1h")] public double? CacheWrite1h { get; init; }
 }
 
 /// <summary>The rate-card file format (docs/economics.md).</summary>

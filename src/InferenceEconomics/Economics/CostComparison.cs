@@ -24,6 +24,31 @@ public sealed record CostComparison
     public bool BatchApi { get; init; }
     /// <summary>Model name of the run (with "synthetic weights" when so).</summary>
     public string? ModelName { get; init; }
+    /// <summary>Why this scenario was priced: given, the cheapest meeting the SLO, or the highest capacity (no SLO).</summary>
+    public ScenarioChoice? Choice { get; init; }
+    /// <summary>The capacity that is priced: measured or estimated from the scenario, with its spread over measured shapes.</summary>
+    public CapacityEstimate? Capacity { get; init; }
+    /// <summary>Where the traffic came from: requests_per_day (given) | utilization (derived from the given busy fraction) | assumed_full_use.</summary>
+    public string TrafficBasis { get; init; } = "requests_per_day";
+    /// <summary>The utilization given instead of a request rate (TrafficBasis "utilization").</summary>
+    public double? UtilizationGiven { get; init; }
+    /// <summary>Every measured scenario priced the same way: the interactivity frontier.</summary>
+    public FrontierAnalysis? Frontier { get; init; }
+}
+
+/// <summary>How the priced scenario was chosen, in words a reader can check.</summary>
+public sealed record ScenarioChoice
+{
+    /// <summary>given | slo | highest_capacity</summary>
+    public required string Basis { get; init; }
+    public required string Reason { get; init; }
+    /// <summary>The SLO text when one was given.</summary>
+    public string? Slo { get; init; }
+    /// <summary>The bound with the least margin at the chosen scenario, e.g. "itl_p99 41 ms meets <= 50 ms (18% to spare)".</summary>
+    public string? BindingBound { get; init; }
+    /// <summary>The next larger batch size of the same shape, and what it would have violated.</summary>
+    public string? NextScenarioId { get; init; }
+    public IReadOnlyList<string> NextViolations { get; init; } = [];
 }
 
 /// <summary>Tokens of one request of a workload.</summary>
@@ -71,6 +96,13 @@ public sealed record SelfHostedCost
     public double CostPerRequestFullUse { get; init; }
     public double RequestsPerMonth { get; init; }
     public double? EnergyCostPerMInputTokens { get; init; }
+    /// <summary>How the energy figures relate to $/hour: inside_price (owned: R already includes this energy) | included_in_rent (rented: shown for information, not added).</summary>
+    public string? EnergyBasis { get; init; }
+    /// <summary>Machines and monthly cost over the capacity spread (lowest and highest estimate); null when the capacity has no spread.</summary>
+    public int? MachinesLow { get; init; }
+    public int? MachinesHigh { get; init; }
+    public double? MonthlyCostLow { get; init; }
+    public double? MonthlyCostHigh { get; init; }
 }
 
 public sealed record ApiCostLine
@@ -82,9 +114,15 @@ public sealed record ApiCostLine
     public double? MonthlyCost { get; init; }
     /// <summary>API monthly cost / self-hosted monthly cost (&gt;1: self-hosting is cheaper).</summary>
     public double? ApiToSelfHostedRatio { get; init; }
-    /// <summary>Smallest monthly request volume from which self-hosting stays cheaper; null if never.</summary>
+    /// <summary>Smallest monthly request volume from which self-hosting stays cheaper (the last interval's start); null if never.</summary>
     public double? BreakEvenRequestsPerMonth { get; init; }
     public double? BreakEvenUtilization { get; init; }
+    /// <summary>Every range of monthly volume where self-hosting is cheaper, each with its machines and utilization.</summary>
+    public IReadOnlyList<BreakEvenInterval> BreakEvenIntervals { get; init; } = [];
+    /// <summary>The card says $0 in its source (a preview or a local model): no real price to compare with.</summary>
+    public bool PricedZeroInSource { get; init; }
+    /// <summary>The workload's request is longer than the card's context (max input or output tokens): not priced.</summary>
+    public bool ExceedsContext { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
     /// <summary>When the card's price was seen, and whether it is marked uncertain.</summary>
     public string? PriceSeen { get; init; }

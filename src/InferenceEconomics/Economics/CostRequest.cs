@@ -19,10 +19,12 @@ public sealed record CostRequest
     public string? ScenarioId { get; init; }
     /// <summary>A user rate-card file replacing the built-in cards.</summary>
     public string? RatesFile { get; init; }
+    /// <summary>Latency and per-user speed bounds: the priced scenario is the cheapest that meets them all.</summary>
+    public Slo? Slo { get; init; }
 }
 
 /// <summary>
-/// The machine's price: rented (--price-per-hour and/or --gpu NAME[:provider], x --gpus) or owned (--capex ...).
+/// The machine's price: rented (a price per hour and/or a catalog GPU, times the GPU count) or owned (a purchase price ...).
 /// R = GPUs x price; a price per hour with no GPU count is the whole machine's price (any box, a CPU one included).
 /// </summary>
 public sealed record MachinePricing

@@ -1,3 +1,4 @@
+using InferenceEconomics.Metrics;
 using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Economics;
@@ -5,6 +6,19 @@ namespace InferenceEconomics.Economics;
 /// <summary>Power and energy per token a run measured for one scenario, summed over its energy sources.</summary>
 public sealed record MeasuredEnergy(double AverageWatts, IReadOnlyList<string> Sources, double? PrefillJoulesPerToken, double? DecodeJoulesPerToken)
 {
+    /// <summary>
+    /// Joules per input and output token of a scenario: measured (gross) when <paramref name="energy"/> is given, else
+    /// estimated as watts x phase time / tokens (prefill for input, the decode steps after the first token for output).
+    /// </summary>
+    public static (double? Input, double? Output) JoulesPerToken(MeasuredEnergy? energy, double? estimatedWatts, ScenarioResult s)
+    {
+        if (energy is not null) return (energy.PrefillJoulesPerToken, energy.DecodeJoulesPerToken);
+        if (estimatedWatts is not { } w || s.Summary is null) return (null, null);
+        double prefill = s.Median(MetricCatalog.PrefillTime), e2e = s.Median(MetricCatalog.E2e), ttft = s.Median(MetricCatalog.Ttft);
+        double? output = s.GenTokens > 1 ? w * (e2e - ttft) / (s.BatchSize * (s.GenTokens - 1.0)) : null;
+        return (w * prefill / (s.BatchSize * (double)s.PromptTokens), output);
+    }
+
     /// <summary>Null when the scenario has no prefill/decode energy (telemetry off or no power source).</summary>
     public static MeasuredEnergy? From(ScenarioResult s)
     {

@@ -52,8 +52,13 @@ public sealed class RateCards
         {
             if (t.AboveInputTokens <= 0)
                 throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{where}: long_context above_input_tokens {t.AboveInputTokens} must be positive");
-            CheckPrices($"{where} long_context above {t.AboveInputTokens}", ("input", t.Input), ("output", t.Output), ("cached_input", t.CachedInput), ("cache_write_5m", t.CacheWrite5m));
+            CheckPrices($"{where} long_context above {t.AboveInputTokens}", ("input", t.Input), ("output", t.Output), ("cached_input", t.CachedInput),
+                ("cache_write_5m", t.CacheWrite5m), ("cache_write_1h", t.CacheWrite1h));
         }
+        if (r.MaxInputTokens is <= 0 || r.MaxOutputTokens is <= 0)
+            throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{where}: max_input_tokens and max_output_tokens must be positive (null when not stated)");
+        if (r.PricedZeroInSource && (r.Input is not 0 || r.Output is not 0))
+            throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{where}: priced_zero_in_source is true but input/output are {r.Input?.ToString() ?? "null"}/{r.Output?.ToString() ?? "null"}; it marks cards priced $0 in their source");
         if (r.LongContext.Select(t => t.AboveInputTokens).Distinct().Count() != r.LongContext.Count)
             throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{where}: two long_context tiers share a threshold");
     }

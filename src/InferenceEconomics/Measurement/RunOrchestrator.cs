@@ -16,6 +16,8 @@ public sealed record RunPlan
     public required string ResultsDir { get; init; }
     /// <summary>Measure the CPU's streaming-read bandwidth for the roofline (about a second; CPU runs only).</summary>
     public bool MeasureMemoryBandwidth { get; init; } = true;
+    /// <summary>Drop batch sizes whose KV cache cannot fit in memory (the default frontier sweep of a priced run).</summary>
+    public bool CapBatchSizesToMemory { get; init; }
     /// <summary>Where the telemetry sources read (tests point them at fake trees); null: the real system paths.</summary>
     public Func<TelemetryOptions, TelemetryOptions>? TelemetryOverrides { get; init; }
 
@@ -67,7 +69,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         using var engine = engines.Create(model, plan.Engine);
         var timings = new RunTimings(resolveSeconds, model.GeneratedNow, RunClock.Seconds(t0, RunClock.Now), null);
 
-        var scenarios = Scenario.Matrix(settings.BatchSizes, settings.PromptTokens, settings.GenTokens);
+
         var clock = RunClock.StartNew();
         // One sampler thread on the run's clock; the measured loop never calls it.
         using var telemetry = TelemetryRecorder.Start(plan.Telemetry, clock);
@@ -79,6 +81,15 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             var bw = MemoryBandwidthProbe.Measure();
             environment = environment with { MemoryBandwidthBytesPerSecond = bw.BytesPerSecond, MemoryBandwidthMethod = bw.Method };
         }
+        var notes = Notes(model).ToList();
+        if (plan.CapBatchSizesToMemory)
+        {
+            var (kept, capNote) = BatchSizeCap.Apply(settings.BatchSizes, model.Config, settings.PromptTokens.Max() + settings.GenTokens.Max(),
+                model.Graph.Io == IoDType.Float16 ? 2 : 4, BatchSizeCap.FreeBytes(settings.Device, environment, ModelFileBytes(model.Directory)));
+            settings = settings with { BatchSizes = kept };
+            if (capNote is not null) notes.Add(Schema.Notes.BatchSizesCapped(capNote));
+        }
+        var scenarios = Scenario.Matrix(settings.BatchSizes, settings.PromptTokens, settings.GenTokens);
         var folder = ResultStore.CreateUniqueRunFolder(plan.ResultsDir, ResultStore.RunFolderName(started, environment.Host, model.DisplayName));
         var result = new RunResult
         {
@@ -91,8 +102,8 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             Model = DescribeModel(model),
             Engine = engine.Info,
             Scenarios = [],
-            Notes = Notes(model),
-            Labels = Notes(model).Select(n => n.Text).ToList(),
+            Notes = notes,
+            Labels = notes.Select(n => n.Text).ToList(),
             Timings = timings,
         };
 

@@ -128,18 +128,21 @@ public sealed class HtmlExporter : IReportExporter
         sb.Append("<table id=\"selfhosted\"><tbody>\n");
         sb.Append($"<tr><th>input $/M tokens (full use)</th><td>{RunCharts.Money(s.InputCostPerMTokensFullUse)}</td></tr>\n");
         sb.Append($"<tr><th>output $/M tokens (full use)</th><td>{RunCharts.Money(s.OutputCostPerMTokensFullUse)}</td></tr>\n");
-        sb.Append($"<tr><th>capacity per machine</th><td>{F(s.CapacityRequestsPerHour, "N0")} requests/h</td></tr>\n");
+        sb.Append($"<tr><th>capacity per machine</th><td>{F(s.CapacityRequestsPerHour, "N0")} requests/h{(c.Capacity is { Measured: false } e0 ? $" (estimated for the workload from {E(e0.ScenarioId)}" + (e0.CapacityLow is { } lo ? $"; spread {F(lo, "N0")}..{F(e0.CapacityHigh!.Value, "N0")})" : ")") : "")}</td></tr>\n");
+        if (c.Choice is { } ch) sb.Append($"<tr><th>scenario chosen</th><td>{E(ch.Reason)}{(ch.BindingBound is { } bb ? $"; binding: {E(bb)}" : "")}{(ch.Basis == "slo" ? $"; next batch size: {E(ch.NextScenarioId ?? "")} {E(string.Join("; ", ch.NextViolations))}" : "")}</td></tr>\n");
+        if (c.TrafficBasis != "requests_per_day") sb.Append($"<tr><th>traffic</th><td>{(c.TrafficBasis == "utilization" ? $"derived from the given utilization {F(c.UtilizationGiven ?? 0, "0.###")}" : "assumed: one machine 100% busy")}</td></tr>\n");
         sb.Append($"<tr><th>machines</th><td>{s.Machines}</td></tr>\n");
         sb.Append($"<tr><th>utilization</th><td>{F(s.Utilization * 100, "0.0")}%</td></tr>\n");
         sb.Append($"<tr><th>monthly cost</th><td>{RunCharts.Money(s.MonthlyCost)}</td></tr>\n");
         sb.Append($"<tr><th>cost per request</th><td>{RunCharts.Money(s.CostPerRequest)}</td></tr>\n");
-        if (s.EnergyCostPerMOutputTokens is { } e) sb.Append($"<tr><th>energy $/M output tokens</th><td>{RunCharts.Money(e)}</td></tr>\n");
+        if (s.EnergyCostPerMOutputTokens is { } e) sb.Append($"<tr><th>energy $/M output tokens</th><td>{RunCharts.Money(e)} ({(s.EnergyBasis == "inside_price" ? "already inside the $/h above, not extra" : "for information: the rent already pays for power")})</td></tr>\n");
         sb.Append("</tbody></table>\n");
-        sb.Append("<table id=\"api\"><thead><tr><th>API</th><th>$/request</th><th>$/month</th><th>API / self-hosted</th><th>break-even requests/month</th><th>break-even utilization</th><th>notes</th></tr></thead><tbody>\n");
+        sb.Append("<table id=\"api\"><thead><tr><th>API</th><th>$/request</th><th>$/month</th><th>API / self-hosted</th><th>self-hosting cheaper (requests/month)</th><th>break-even utilization</th><th>prices seen</th><th>notes</th></tr></thead><tbody>\n");
         foreach (var a in c.Api)
             sb.Append($"<tr><td>{E(a.Provider)} {E(a.Model)}</td><td>{MoneyOpt(a.CostPerRequest)}</td><td>{MoneyOpt(a.MonthlyCost)}</td><td>{Opt(a.ApiToSelfHostedRatio, "0.00")}</td>"
-                + $"<td>{(a.BreakEvenRequestsPerMonth is { } b ? F(b, "N0") : a.CostPerRequest is null ? "<span class=\"na\">unknown</span>" : "<span class=\"na\">never</span>")}</td><td>{(a.BreakEvenUtilization is { } u ? F(u * 100, "0.0") + "%" : "")}</td><td>{E(string.Join("; ", a.Notes))}</td></tr>\n");
+                + $"<td>{(a.BreakEvenIntervals.Count > 0 ? E(CostMarkdown.IntervalsText(a.BreakEvenIntervals)) : a.ExceedsContext ? "<span class=\"na\">exceeds context</span>" : a.CostPerRequest is null ? "<span class=\"na\">unknown</span>" : "<span class=\"na\">never</span>")}</td><td>{(a.BreakEvenUtilization is { } u ? F(u * 100, "0.0") + "%" : "")}</td><td>{E(a.PriceSeen ?? "?")}</td><td>{E(string.Join("; ", a.Notes))}</td></tr>\n");
         sb.Append("</tbody></table></section>\n");
+        if (c.Frontier is { } frontier) sb.Append(FrontierMarkdown.RenderHtml(frontier, c.Choice?.Basis == "slo" ? c.ScenarioId : null));
     }
 
     private static void EnvironmentSection(StringBuilder sb, RunResult r)

@@ -14,6 +14,9 @@ public static class Notes
             ? "run still running, or abandoned: its process ended without finishing the sweep"
             : $"run {Words.Of(status)}: some scenarios did not finish");
 
+    /// <summary>Batch sizes left out of a default sweep because their KV cache would not fit; the detail says which and why.</summary>
+    public static Note BatchSizesCapped(string detail) => new(NoteKind.Caution, "batch_sizes_capped", detail);
+
     public static Note TelemetryOff { get; } = new(NoteKind.NotMeasured, "telemetry_off", "power and utilization not measured (telemetry off)");
 
     public static Note SourceNotMeasured(string source, string? reason) => new(NoteKind.NotMeasured, "not_measured_" + source,

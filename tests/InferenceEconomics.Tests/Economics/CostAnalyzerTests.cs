@@ -6,7 +6,8 @@ namespace InferenceEconomics.Tests.Economics;
 // TestRuns.Run(): s2 = B 8, P 1,024, G 1,024, prefill 1.6 s, e2e 28.8 s: C = 3600 x 8 / 28.8 = 1,000 requests/h.
 public class CostAnalyzerTests
 {
-    private static readonly WorkloadSpec Chat = new("chat", 1000, 300, 1000, 0);
+    // The measured shape of s2 (P = G = 1,024), so the capacity is measured, not estimated.
+    private static readonly WorkloadSpec Chat = new("chat", 1024, 300, 1024, 0);
 
     private static CostRequest Rented(double price, double? requestsPerDay = 36_000, params string[] vs) => new()
     {
@@ -20,7 +21,7 @@ public class CostAnalyzerTests
     public void Rented_machine_against_two_apis_worked_by_hand()
     {
         var c = CostAnalyzer.Analyze(TestRuns.Run(), Rented(2.0));
-        // Closest P/G to 1,000/1,000 are the 1,024/1,024 scenarios; of those, s2 has the higher capacity.
+        // Closest P/G to 1,024/1,024 are the 1,024/1,024 scenarios; of those, s2 has the higher capacity.
         Assert.Equal("b8_p1024_g1024", c.ScenarioId);
         var s = c.SelfHosted;
         Assert.Equal(1000, s.CapacityRequestsPerHour, 9);
@@ -40,19 +41,23 @@ public class CostAnalyzerTests
         Assert.Null(s.EnergyCostPerMOutputTokens);   // no power, no kWh price: unknown, not 0
 
         var mini = c.Api.Single(a => a.Model == "gpt-4o-mini");
-        // 700 x 0.15 + 300 x 0.075 + 1,000 x 0.60 = 105 + 22.5 + 600 = 727.5 / 1e6.
-        Assert.Equal(0.0007275, mini.CostPerRequest!.Value, 12);
-        Assert.Equal(0.0007275 * 1_095_000, mini.MonthlyCost!.Value, 6);
-        Assert.Equal(0.0007275 * 1_095_000 / 2920, mini.ApiToSelfHostedRatio!.Value, 9);
-        // a x C = $0.7275/h < R = $2/h: self-hosting never wins.
+        // 724 x 0.15 + 300 x 0.075 + 1,024 x 0.60 = 108.6 + 22.5 + 614.4 = 745.5 / 1e6.
+        Assert.Equal(0.0007455, mini.CostPerRequest!.Value, 12);
+        Assert.Equal(0.0007455 * 1_095_000, mini.MonthlyCost!.Value, 6);
+        Assert.Equal(0.0007455 * 1_095_000 / 2920, mini.ApiToSelfHostedRatio!.Value, 9);
+        // a x C = $0.7455/h < R = $2/h: self-hosting never wins.
         Assert.Null(mini.BreakEvenRequestsPerMonth);
+        Assert.Empty(mini.BreakEvenIntervals);
 
         var sonnet = c.Api.Single(a => a.Model == "claude-sonnet-4-5");
-        // 700 x 3 + 300 x 0.30 + 1,000 x 15 = 2,100 + 90 + 15,000 = 17,190 / 1e6.
-        Assert.Equal(0.01719, sonnet.CostPerRequest!.Value, 12);
-        // rho = 0.01719 x 1000 / 2 = 8.595: cheaper across whole steps from N >= 1.13, so V* is on step 1: 2 x 730 / 0.01719.
-        Assert.Equal(1460 / 0.01719, sonnet.BreakEvenRequestsPerMonth!.Value, 6);
-        Assert.Equal(2 / 17.19, sonnet.BreakEvenUtilization!.Value, 9);
+        // 724 x 3 + 300 x 0.30 + 1,024 x 15 = 2,172 + 90 + 15,360 = 17,622 / 1e6.
+        Assert.Equal(0.017622, sonnet.CostPerRequest!.Value, 12);
+        // rho = 0.017622 x 1000 / 2 = 8.811: cheaper across whole steps from N >= 1.13, so one range, from step 1: 2 x 730 / 0.017622.
+        var range = Assert.Single(sonnet.BreakEvenIntervals);
+        Assert.Equal(1460 / 0.017622, range.FromRequestsPerMonth, 6);
+        Assert.Null(range.ToRequestsPerMonth);
+        Assert.Equal(1460 / 0.017622, sonnet.BreakEvenRequestsPerMonth!.Value, 6);
+        Assert.Equal(2 / 17.622, sonnet.BreakEvenUtilization!.Value, 9);
         Assert.Equal("2026-07-24", sonnet.PriceSeen);
     }
 
@@ -75,6 +80,10 @@ public class CostAnalyzerTests
         Assert.Equal(0.10850694444 * 4, c.SelfHosted.InputCostPerMTokensAtUtilization, 9);
         // $2 x 730 / (6,000 / 24 x 730) = $0.008 a request = R / C / u.
         Assert.Equal(0.008, c.SelfHosted.CostPerRequest, 12);
+        // The traffic was derived, not given: the result and the table say so.
+        Assert.Equal("utilization", c.TrafficBasis);
+        Assert.Contains(c.Labels, l => l.StartsWith("traffic derived from the given utilization 0.25"));
+        Assert.Contains("derived from the given utilization 0.25", InferenceEconomics.Reporting.CostMarkdown.Render(c));
     }
 
     [Fact]
@@ -123,7 +132,7 @@ public class CostAnalyzerTests
         Assert.Equal(1.10, c.Pricing.DollarsPerHour, 12);
         Assert.Equal(0.09, c.Pricing.EnergyDollarsPerHour!.Value, 12);
         Assert.Equal("owned", c.Pricing.Basis);
-        Assert.Contains(c.Labels, l => l.Contains("--watts 999 ignored"));
+        Assert.Contains(c.Labels, l => l.Contains("the given 999 W ignored"));
         // Output energy: (1.5 + 0.3) J/token x 1.5 x 0.10 / 3.6e6 x 1e6 = 0.27 / 3.6 = $0.075 per M; input (0.24 J) $0.01 per M.
         Assert.Equal(0.075, c.SelfHosted.EnergyCostPerMOutputTokens!.Value, 12);
         Assert.Equal(0.01, c.SelfHosted.EnergyCostPerMInputTokens!.Value, 12);
@@ -140,10 +149,10 @@ public class CostAnalyzerTests
         Assert.Contains(c.Labels, l => l.Contains("estimated"));
         Assert.Contains(c.Labels, l => l.Contains("assumed defaults"));
 
-        var none = Assert.Throws<InferenceEconomicsException>(() =>
+        var none = Assert.Throws<ValidationException>(() =>
             CostAnalyzer.Analyze(TestRuns.Run(), req with { Machine = new MachinePricing { Capex = 35_040 } }));
         Assert.Equal(ErrorKind.Usage, none.Kind);
-        Assert.Contains("--watts", none.Message);
+        Assert.Equal("Machine.Watts", Assert.Single(none.Errors).Field);
     }
 
     [Fact]
@@ -202,8 +211,9 @@ public class CostPreflightTests
         CostAnalyzer.Preflight(ok);   // no throw
         Assert.Equal(ErrorKind.UnknownName, Assert.Throws<InferenceEconomicsException>(() => CostAnalyzer.Preflight(ok with { Vs = ["gpt-4o-mnii"] })).Kind);
         Assert.Equal(ErrorKind.UnknownName, Assert.Throws<InferenceEconomicsException>(() => CostAnalyzer.Preflight(ok with { Machine = new MachinePricing { Gpu = "l5" } })).Kind);
-        Assert.Equal(ErrorKind.Usage, Assert.Throws<InferenceEconomicsException>(() =>
-            CostAnalyzer.Preflight(ok with { Workload = new WorkloadSpec("w", 10, 20, 5, 0) })).Kind);
+        var bad = Assert.Throws<ValidationException>(() => CostAnalyzer.Preflight(ok with { Workload = new WorkloadSpec("w", 10, 20, 5, 0) }));
+        Assert.Equal(ErrorKind.Usage, bad.Kind);
+        Assert.Equal("Workload.CachedInputTokens", Assert.Single(bad.Errors).Field);
     }
 }
 
@@ -230,11 +240,13 @@ public class WorkloadCapacityTests
         // 24,000/day = 1,000/h; capacity ~ 734/h -> 2 machines; cost per request at full use = $1/h / capacity.
         Assert.Equal(2, c.SelfHosted.Machines);
         Assert.Equal(1.0 / (3600 / seconds), c.SelfHosted.CostPerRequestFullUse, 12);
-        Assert.Contains(c.Labels, l => l.StartsWith("capacity estimated:"));
+        Assert.Contains(c.Labels, l => l.StartsWith("capacity estimated from scenario b1_p128_g128:"));
+        Assert.False(c.Capacity!.Measured);
 
         // A matching workload keeps the measured e2e: C = 3600 / 2.0.
         var matched = CostAnalyzer.Analyze(run, req with { Workload = new WorkloadSpec("custom", 128, 0, 128, 0) });
         Assert.Equal(1800, matched.SelfHosted.CapacityRequestsPerHour, 9);
-        Assert.DoesNotContain(matched.Labels, l => l.StartsWith("capacity estimated:"));
+        Assert.DoesNotContain(matched.Labels, l => l.StartsWith("capacity estimated"));
+        Assert.True(matched.Capacity!.Measured);
     }
 }

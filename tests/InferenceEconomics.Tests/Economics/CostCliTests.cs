@@ -39,15 +39,19 @@ public class CostCliTests : IDisposable
     [Fact]
     public void Cost_prints_a_readable_table_with_the_figures()
     {
-        var r = Cli("cost", _runFolder, "--price-per-hour", "2", "--workload", "chat", "--requests-per-day", "36000", "--vs", "gpt-4o-mini,claude-sonnet-4-5");
+        var r = Cli("cost", _runFolder, "--price-per-hour", "2", "--input-tokens", "1024", "--cached-input-tokens", "300", "--output-tokens", "1024",
+            "--requests-per-day", "36000", "--vs", "gpt-4o-mini,claude-sonnet-4-5");
         Assert.Equal(0, r.Code);
         Assert.Equal("", r.Err);
-        // $2,920 a month on 2 machines 75% busy (see CostAnalyzerTests); sonnet $0.01719 a request.
+        // $2,920 a month on 2 machines 75% busy (see CostAnalyzerTests); sonnet $0.017622 a request.
         Assert.Contains("$2,920", r.Out);
         Assert.Contains("2, busy 75% of paid hours", r.Out);
         Assert.Contains("openai/gpt-4o-mini", r.Out);
-        Assert.Contains("$0.0172", r.Out);
+        Assert.Contains("$0.0176", r.Out);
         Assert.Contains("never", r.Out);   // gpt-4o-mini: self-hosting never cheaper here
+        Assert.Contains("2026-07-24", r.Out);   // the date each card's prices were seen
+        Assert.Contains("## Interactivity frontier", r.Out);
+        Assert.Contains("No SLO given", r.Out);
     }
 
     [Fact]

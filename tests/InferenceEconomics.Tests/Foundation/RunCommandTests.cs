@@ -45,7 +45,8 @@ public class PipelineTests
         Assert.Contains("## Cost: self-hosted vs API", report);
         Assert.Contains("openai/gpt-4o-mini", report);
         Assert.Contains("## Cost: self-hosted vs API", run.Out);
-        foreach (var f in new[] { "result.json", "report.html", "scenarios.csv", "charts/cost_per_mtok.png", "charts/breakeven.png" })
+        Assert.Contains("## Interactivity frontier", report);
+        foreach (var f in new[] { "result.json", "report.html", "scenarios.csv", "charts/cost_per_mtok.png", "charts/breakeven.png", "charts/frontier.png" })
             Assert.True(File.Exists(Path.Combine(folder, f)), f);
 
         // cost reads the result file the run wrote: 1,000 requests/day is far below one machine's capacity.

@@ -43,6 +43,7 @@ public static class RunCharts
             var costTags = runTags.Concat(CostTags(cost)).ToList();
             list.Add(CostPerMillion(cost, costTags));
             if (MonthlyCostVsVolume(cost, costTags) is { } be) list.Add(be);
+            if (cost.Frontier is { } frontier && FrontierChart.Build(frontier, [.. runTags, .. frontier.Labels]) is { } fc) list.Add(fc);
         }
         return list;
     }
@@ -381,6 +382,16 @@ public static class RunCharts
                 : " (self-hosting never cheaper)");
             if (be is { } v && double.IsFinite(v) && v > 0 && v <= xMax && (!log || v >= xMin))
                 plot.Add.Marker(X(v), Y(perRequest * v), MarkerShape.FilledDiamond, 12, color);
+            // Every range where self-hosting is cheaper, shaded in the API's colour, with a marker where each starts.
+            foreach (var iv in a.BreakEvenIntervals.Where(i => i.FromRequestsPerMonth < xMax && (!log || i.FromRequestsPerMonth >= xMin || (i.ToRequestsPerMonth ?? xMax) > xMin)).Take(50))
+            {
+                double from = log ? Math.Max(iv.FromRequestsPerMonth, xMin) : iv.FromRequestsPerMonth;
+                var band = plot.Add.HorizontalSpan(X(from), X(Math.Min(iv.ToRequestsPerMonth ?? xMax, xMax)), color.WithAlpha(0.10));
+                band.LineStyle.Width = 0;
+                if (iv.ToRequestsPerMonth is not null && iv.FromRequestsPerMonth > 0 && (!log || iv.FromRequestsPerMonth >= xMin))
+                    plot.Add.Marker(X(iv.FromRequestsPerMonth), Y(perRequest * iv.FromRequestsPerMonth), MarkerShape.OpenDiamond, 10, color);
+            }
+            if (a.BreakEvenIntervals.Count > 1) line.LegendText += $"; cheaper on {a.BreakEvenIntervals.Count} ranges (shaded)";
         }
         if (currentMonthly > 0)
         {
@@ -465,7 +476,7 @@ public static class RunCharts
     }
 
     private static string Subtitle(RunResult r) =>
-        $"{r.Model.Precision}, {r.Engine.Name} ({r.Engine.ExecutionProvider}) on {RunIdentity.HardwareOf(r)}, {r.StartedUtc.UtcDateTime:yyyy-MM-dd}";
+        $"{Words.Of(r.Model.Precision)}, {Words.Of(r.Engine.Name)} ({r.Engine.ExecutionProvider}) on {RunIdentity.HardwareOf(r)}, {r.StartedUtc.UtcDateTime:yyyy-MM-dd}";
 
     private static void BatchTicks(Plot plot, List<ScenarioResult> ok)
     {
