@@ -159,7 +159,7 @@ public abstract class CliCommand<TSettings> : ICliCommand where TSettings : clas
     public void Argument<TValue>(Expression<Func<TSettings, TValue>> property, string name, string help, int min = 1, int max = 1,
         IReadOnlyList<string>? choices = null, bool passThrough = false)
     {
-        var (path, _, set) = Bind(property);
+        var (path, get, set) = Bind(property);
         Argument arg = max > 1
             ? new Argument<string[]>(name) { Description = help, Arity = new ArgumentArity(min, Math.Min(max, 100_000)) }
             : new Argument<string>(name) { Description = help, Arity = new ArgumentArity(min, 1) };
@@ -168,6 +168,7 @@ public abstract class CliCommand<TSettings> : ICliCommand where TSettings : clas
         {
             Name = name, Help = help, Path = path, Symbol = arg, IsArgument = true, MinValues = min, MaxValues = max, Choices = choices,
             PassThrough = passThrough,
+            DefaultText = min == 0 ? ValueParsers.Show(get(Defaults)) : null,
             Apply = (target, tokens) =>
             {
                 object? value = typeof(TValue) == typeof(string) ? tokens[0]
