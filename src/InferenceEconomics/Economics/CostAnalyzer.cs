@@ -90,9 +90,7 @@ public static class CostAnalyzer
     public static CostComparison Analyze(RunResult run, CostRequest request, RateCards rates, HardwareCatalog hardware)
     {
         Validate(request);
-        var labels = new List<string>(run.Labels);
-        if (run.Model.Synthetic && !labels.Any(l => l.Contains("synthetic", StringComparison.OrdinalIgnoreCase)))
-            labels.Add($"synthetic weights{(run.Model.SyntheticOf is { } of ? $", same shape as {of}" : "")}: speed is real for this shape, outputs are not");
+        var labels = Notes.OfRun(run).Select(n => n.Text).ToList();
 
         var workload = request.Workload;
         if (workload is null)
@@ -265,7 +263,7 @@ public static class CostAnalyzer
             labels.Add($"{Frontier.SeriesOf(run)}: {machine.Pricing.Description} (run {run.RunId})");
             labels.AddRange(runLabels.Where(l => l.Contains("priced as", StringComparison.Ordinal) || l.Contains("uncertain", StringComparison.Ordinal) || l.Contains("estimated", StringComparison.Ordinal)));
             labels.AddRange(f.Labels);
-            if (run.Model.Synthetic) labels.Add($"{run.Model.Name}: synthetic weights, same shape as {run.Model.SyntheticOf ?? run.Model.Name}: speed is real, outputs are not");
+            if (run.Model.Synthetic) labels.Add($"{run.Model.Name}: {Notes.SyntheticWeights(run.Model.SyntheticOf ?? run.Model.Name).Text}");
         }
         // Two runs of the same model on the same hardware (another build, another day) stay two series.
         var clashing = points.GroupBy(p => p.Series).Where(g => g.Select(p => p.RunId).Distinct().Count() > 1).Select(g => g.Key).ToHashSet();

@@ -40,7 +40,7 @@ public sealed class HtmlExporter : IReportExporter
         sb.Append($"<h1>{E(Title(r))}</h1>\n");
         sb.Append($"<p class=\"sub\">{E(Words.Of(r.Model.Precision))}, {E(Words.Of(r.Engine.Name))} {E(r.Engine.Version)} ({E(r.Engine.ExecutionProvider)}, {E(r.Engine.Device.ToString())}) · run {E(r.RunId)} · started {E(Utc(r.StartedUtc))} · status {E(Words.Of(r.Status))}</p>\n");
 
-        var notes = Notes.OfRun(r).Concat(ctx.Cost is null ? [] : HonestyLabels.ForCost(ctx).Select(Notes.FromLabel));
+        var notes = Notes.OfRun(r).Concat(ctx.Cost is null ? [] : NoteText.OfCost(ctx.Cost));
         sb.Append(NoteText.Html(notes));
 
         ScenarioTable(sb, r);
@@ -82,7 +82,7 @@ public sealed class HtmlExporter : IReportExporter
         }
         // Say what is missing rather than leaving a silent gap.
         if (!charts.Any(c => c.Name == "telemetry"))
-            sb.Append($"<p class=\"na\" id=\"no-telemetry-chart\">Power and utilization over time: not measured ({E(string.Join("; ", HonestyLabels.ForTelemetry(ctx.Result).DefaultIfEmpty("no power or utilization series in the result")))}).</p>\n");
+            sb.Append($"<p class=\"na\" id=\"no-telemetry-chart\">Power and utilization over time: not measured ({E(string.Join("; ", Notes.OfTelemetry(ctx.Result).Select(n => n.Text).DefaultIfEmpty("no power or utilization series in the result")))}).</p>\n");
         if (ctx.Cost is null)
             sb.Append("<p class=\"na\" id=\"no-cost-chart\">Cost charts: no price given (run with --price-per-hour or --gpu, or see ./run.sh cost).</p>\n");
         sb.Append("</section>\n");

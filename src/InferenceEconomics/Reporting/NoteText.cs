@@ -19,11 +19,19 @@ public static class NoteText
         return "<div class=\"labels\" id=\"labels\"><ul>\n" + string.Concat(list.Select(n => $"<li>⚠ {WebUtility.HtmlEncode(n.Text)}</li>\n")) + "</ul></div>\n";
     }
 
-    /// <summary>The short tag a chart carries for the notes that change how to read it (synthetic weights, an unfinished run).</summary>
-    public static string? ChartTag(IEnumerable<Note> notes)
+    /// <summary>The short tags a chart carries for the notes that change how to read it (synthetic weights, an unfinished run).</summary>
+    public static List<string> ChartTags(IEnumerable<Note> notes) =>
+        Notes.Distinct(notes).Where(n => n.Kind is NoteKind.Synthetic or NoteKind.Status)
+            .Select(n => n.Kind == NoteKind.Synthetic ? "synthetic weights" : n.Text).ToList();
+
+    /// <summary>The cost analysis's notes (its free-text labels, estimated power, unknown prices), once each.</summary>
+    public static IReadOnlyList<Note> OfCost(Economics.CostComparison c)
     {
-        var tags = Notes.Distinct(notes).Where(n => n.Kind is NoteKind.Synthetic or NoteKind.Status)
-            .Select(n => n.Kind == NoteKind.Synthetic ? "synthetic weights" : n.Text.Split(':')[0]).ToList();
-        return tags.Count > 0 ? string.Join("; ", tags) : null;
+        var list = c.Labels.Select(Notes.Label).ToList();
+        if (c.Pricing.WattsSource == "estimated" && !c.Labels.Any(l => l.Contains("estimated", StringComparison.OrdinalIgnoreCase)))
+            list.Add(new Note(NoteKind.Estimate, "power_estimated", "energy from estimated watts"));
+        if (c.Api.Any(a => a.CostPerRequest is null))
+            list.Add(new Note(NoteKind.Unknown, "api_price_unknown", "some API prices unknown (not shown)"));
+        return Notes.Distinct(list);
     }
 }

@@ -22,6 +22,14 @@ public static class Notes
     public static Note SourceNotMeasured(string source, string? reason) => new(NoteKind.NotMeasured, "not_measured_" + source,
         $"{source} not measured{(reason is { Length: > 0 } ? $": {reason}" : "")}");
 
+    /// <summary>What the run's telemetry could not measure, and why (telemetry off, or each source that did not work).</summary>
+    public static IReadOnlyList<Note> OfTelemetry(RunResult r) =>
+        r.Telemetry is null ? [TelemetryOff]
+            : r.Telemetry.Sources.Where(s => !s.Available).Select(s => SourceNotMeasured(s.Name, s.Reason)).ToList();
+
+    /// <summary>A note from a free-text label: older documents' labels, and the cost analysis's notes.</summary>
+    public static Note Label(string text) => FromLabel(text);
+
     /// <summary>A note from an older document's free-text label (schema 1.0 before notes existed).</summary>
     public static Note FromLabel(string text) => new(
         text.Contains("synthetic", StringComparison.OrdinalIgnoreCase) ? NoteKind.Synthetic : NoteKind.Caution,
@@ -40,5 +48,6 @@ public static class Notes
     }
 
     /// <summary>One note per code, the first kept: a note is said once per output.</summary>
-    public static IReadOnlyList<Note> Distinct(IEnumerable<Note> notes) => notes.DistinctBy(n => n.Code == "label" ? n.Text : n.Code).ToList();
+    public static IReadOnlyList<Note> Distinct(IEnumerable<Note> notes) =>
+        notes.DistinctBy(n => n.Code == "label" ? n.Text : n.Code).DistinctBy(n => n.Text).ToList();
 }

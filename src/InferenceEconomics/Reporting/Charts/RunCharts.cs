@@ -52,8 +52,7 @@ public static class RunCharts
     internal static List<string> RunTags(RunResult r)
     {
         // The run's notes that change how to read any chart, in their short form.
-        return Notes.OfRun(r).Where(n => n.Kind is NoteKind.Synthetic or NoteKind.Status)
-            .Select(n => n.Kind == NoteKind.Synthetic ? "synthetic weights" : n.Text).ToList();
+        return NoteText.ChartTags(Notes.OfRun(r));
     }
 
     /// <summary>The short notes of the cost charts: what the prices rest on that was not measured.</summary>
