@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Packs the self-contained GPU publish for the lab's device machine (docs/gpu.md, "On the lab's device machine").
-# The device tool carries at most 64 MiB a call, tree included, and the publish is ~430 MB, so this script:
+# Packs the self-contained GPU publish for a GPU box without the SDK or a network (docs/gpu.md, "bundle, copy, run").
+# Transfers to such boxes are often size-limited and the publish is ~430 MB, so this script:
 #   1. publishes the GPU variant to .publish/gpu and checks that the GPU libonnxruntime.so won (scripts/gpu-publish.sh);
 #   2. packs what a Linux run needs (no Windows natives, no .pdb/.xml, no TensorRT provider) as one compressed tar;
 #   3. splits it into parts in separate git-ignored folders .gpu/p1, .gpu/p2 ... (one part per call), each holding a
 #      copy of .gpu/MANIFEST (format, sha256 and size of the archive and of every part);
-#   4. prints the device calls: carry list, command and timeout_s of each.
-# Run it in the checkout that the device tool sends (the session's own checkout), since `carry` paths are read there.
+#   4. prints the steps to run on the GPU box.
 #   scripts/gpu-bundle.sh [--no-publish]        --no-publish: pack the existing .publish/gpu as it is
 # Environment (optional): IE_BUNDLE_FORMAT (xz | zst; default xz: the device image has xz/python's lzma, zstd is
 #   not known to be there), IE_BUNDLE_PART_MIB (part size; default: 60, less when the tree that travels is large).
@@ -24,7 +23,7 @@ for a in "$@"; do
     *) echo "error: unknown option '$a'; usage: scripts/gpu-bundle.sh [--no-publish]" >&2; exit 2 ;;
   esac
 done
-git -C "$root" check-ignore -q .gpu/p1 || { echo "error: .gpu/ is not git-ignored in $root; add '.gpu/' to .gitignore (parts must travel only through carry)" >&2; exit 1; }
+git -C "$root" check-ignore -q .gpu/p1 || { echo "error: .gpu/ is not git-ignored in $root; add '.gpu/' to .gitignore (parts are build outputs, never committed)" >&2; exit 1; }
 
 case "$format" in
   xz) command -v xz >/dev/null || { echo "error: xz is not installed; apt-get install -y xz-utils" >&2; exit 1; }
@@ -103,13 +102,8 @@ rm -f "$archive"
 # 4. The plan.
 cat "$bundle/MANIFEST"
 echo
-echo "tree that travels with every call: $((tree / 1024)) KiB; parts of at most $part_mib MiB"
-echo "device calls (tool 'run'; make them back to back: the machine stays warm only ~30 s after a call, and a"
-echo "fresh machine has lost the staged parts; 'stage' prints what is staged so far):"
-for ((i = 1; i <= n; i++)); do
-  if (( i < n )); then cmd="bash scripts/gpu-device-run.sh stage"; to=60
-  else cmd="bash scripts/gpu-device-run.sh go"; to=420; fi
-  printf '  call %d: carry ["%s"]  command "%s"  timeout_s %d\n' "$i" ".gpu/p$i" "$cmd" "$to"
-done
-echo "rerun of the measurement while the machine is still warm (parts staged, bundle unpacked, model cached):"
-echo "          carry []  command \"bash scripts/gpu-device-run.sh go\"  timeout_s 360"
+echo "checkout: $((tree / 1024)) KiB; parts of at most $part_mib MiB"
+echo "on the GPU box (docs/gpu.md): copy the checkout and .gpu/p1 .. .gpu/p$n into its .gpu/ (a part at a time is fine),"
+echo "then from the checkout:"
+echo "  bash scripts/gpu-device-run.sh stage     # after each part arrives: checks it, prints what is still missing"
+echo "  bash scripts/gpu-device-run.sh go        # joins, checks, unpacks, measures; results in \$OUT (default ./gpu-out)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs ON the lab's device machine (docs/gpu.md, "On the lab's device machine"), in the repo copy the device tool
+# Runs ON the GPU box (docs/gpu.md, "On a GPU box without the SDK or a network"), in the project checkout copied
 # made, with the parts of scripts/gpu-bundle.sh carried in .gpu/pN (one or more per call).
 #   bash scripts/gpu-device-run.sh stage     move the carried parts to the staging folder (outside the repo copy),
 #                                           check each part's sha256, print what is staged and what is missing
@@ -35,12 +35,12 @@ if (( dry )); then
   device=cpu model="${IE_GPU_MODEL:-synthetic:tiny}" precision="${IE_GPU_PRECISION-}"
   batches="${IE_GPU_BATCH:-1,2}" prompt="${IE_GPU_PROMPT:-16}" gen="${IE_GPU_GEN:-8}" budget="${IE_GPU_TIME_BUDGET:-2}"
 else
-  base="/root"
+  base="${HOME:-/root}"
   device=cuda model="${IE_GPU_MODEL:-synthetic:phi-3-mini}" precision="${IE_GPU_PRECISION-fp16}"
   batches="${IE_GPU_BATCH:-1,8}" prompt="${IE_GPU_PROMPT:-128}" gen="${IE_GPU_GEN:-128}" budget="${IE_GPU_TIME_BUDGET:-10}"
 fi
-# Staging, the unpacked publish, the model cache and results live outside the repo copy: each call syncs that copy
-# again, and what is there besides the carried paths is not ours to keep. All of it lasts only while the machine is warm.
+# Staging, the unpacked publish, the model cache and results live outside the checkout, so a fresh copy of the
+# checkout (a job system may sync it for every job) loses none of them.
 stage="${IE_STAGE_DIR:-$base/ie-stage}"
 gpu="${IE_GPU_DIR:-$base/ie-gpu}"
 work="${IE_DEVICE_WORK:-$base/ie-work}"
@@ -72,7 +72,7 @@ stage_parts() {
       read -r _ bytes sha < <(awk -v n="$name" '$1 == "part" && $3 == n { print $2, $4, $5; exit }' "$m") || true
       got=$(sha256sum "$f" | cut -d' ' -f1)
       if [[ "$got" != "${sha:-}" ]]; then
-        echo "error: carried $name has sha256 $got, MANIFEST says ${sha:-nothing}; not staged (carry it again)" >&2
+        echo "error: carried $name has sha256 $got, MANIFEST says ${sha:-nothing}; not staged (copy it again)" >&2
         rm -f "$f"; continue
       fi
       mv "$f" "$stage/$name"
@@ -173,7 +173,7 @@ go() {
   echo "device run $(date -u +%Y-%m-%dT%H:%M:%SZ) on ${HOSTNAME:-?}, mode go$( ((dry)) && echo ' --dry-run (CPU)')"
   stage_parts
   if ! report_parts; then
-    echo "error: parts missing: carry each again (carry [\".gpu/pK\"], command stage), then go; if p1 is missing too, the machine was given back between calls (staging lasts only while it is warm) and staging starts over" >&2
+    echo "error: parts missing: copy them into .gpu/ and run 'stage' (or 'go') again; staged parts live in $stage" >&2
     return 3
   fi
   unpack || return $?
@@ -186,7 +186,7 @@ case "$mode" in
     report_parts || true
     if [[ -f "$gpu/.bundle-sha256" ]]; then echo "unpacked: $(cut -c1-12 "$gpu/.bundle-sha256") in $gpu"; else echo "unpacked: nothing in $gpu"; fi ;;
   go)
-    : "${OUT:?OUT must name the folder whose files come back (the device tool sets it)}"
+    : "${OUT:=$PWD/gpu-out}"   # where the results go (a job system may set it)
     mkdir -p "$OUT"
     go 2>&1 | tee "$OUT/device-run.log" ;;   # pipefail + errexit: the script exits with go's status
 esac

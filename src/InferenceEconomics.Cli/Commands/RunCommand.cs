@@ -38,7 +38,7 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
         $"{EntryPoint.Name}                                   # synthetic tiny model on CPU, full report",
         $"{EntryPoint.Name} --model phi --batch 1,8 --prompt-tokens 128,512 --gen-tokens 128",
         $"{EntryPoint.Name} --model synthetic:phi-3-mini --precision int4 --batch 1 --prompt-tokens 128 --gen-tokens 16",
-        $"{EntryPoint.Name} --model ../shared/models/tiny-random-LlamaForCausalLM-fp16",
+        $"{EntryPoint.Name} --model path/to/builder-output   # any folder made by onnxruntime-genai's model builder",
         $"{EntryPoint.Name} --price-per-hour 2.49 --workload chat --requests-per-day 50000",
     ];
 

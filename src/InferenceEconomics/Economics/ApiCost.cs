@@ -7,7 +7,7 @@ public sealed record ApiRequestCost(double? Dollars, IReadOnlyList<string> Notes
     public bool ExceedsContext { get; init; }
 }
 
-/// <summary>API cost per request (METRICS.md "API cost").</summary>
+/// <summary>API cost per request (docs/metrics.md "API cost").</summary>
 public static class ApiCost
 {
     /// <summary>

@@ -34,7 +34,7 @@ public sealed record ApiRate
 
     [JsonIgnore] public string Key => $"{Provider}/{Model}";
 
-    /// <summary>The 3:1 input:output blended price (METRICS.md); null when either is unknown.</summary>
+    /// <summary>The 3:1 input:output blended price (docs/metrics.md); null when either is unknown.</summary>
     [JsonIgnore] public double? Blended => Input is { } i && Output is { } o ? (3 * i + o) / 4 : null;
 
     /// <summary>The tier in force for a prompt of this many tokens (the highest threshold below it), or null.</summary>

@@ -5,7 +5,7 @@ using InferenceEconomics.Results;
 namespace InferenceEconomics.Economics;
 
 /// <summary>
-/// Turns a run's measured scenarios into self-hosted cost and compares it with API rate cards (METRICS.md).
+/// Turns a run's measured scenarios into self-hosted cost and compares it with API rate cards (docs/metrics.md).
 /// Settings errors are <see cref="ValidationError"/>s whose field is the <see cref="CostRequest"/> property
 /// path ("Machine.PricePerHour"): the caller maps them to its own option names.
 /// </summary>
@@ -116,12 +116,12 @@ public static class CostAnalyzer
                 "the machine costs nothing per hour", "give a price above 0", ErrorKind.PriceInvalid)]);
 
         // The capacity that is priced: the workload's requests, measured when the scenario ran exactly them,
-        // else scaled from its per-token times (METRICS.md "Capacity for pricing").
+        // else scaled from its per-token times (docs/metrics.md "Capacity for pricing").
         var estimate = WorkloadCapacity.For(scenario, workload, usable);
         double capacity = estimate.CapacityPerHour;
         NoteEstimate(estimate, scenario, workload, run.Model.ContextLength, labels);
 
-        // Traffic -> machines, utilization (METRICS.md "Traffic profile -> utilization").
+        // Traffic -> machines, utilization (docs/metrics.md "Traffic profile -> utilization").
         double peakToMean = request.PeakToMean;
         double requestsPerDay;
         int machines;

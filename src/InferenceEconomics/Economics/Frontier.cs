@@ -5,7 +5,7 @@ using InferenceEconomics.Results.Comparison;
 namespace InferenceEconomics.Economics;
 
 /// <summary>
-/// One measured scenario as a point of the interactivity frontier (METRICS.md "Interactivity frontier
+/// One measured scenario as a point of the interactivity frontier (docs/metrics.md "Interactivity frontier
 /// and SLOs"): how fast each user is served against what a token costs, at the scenario's own P and G.
 /// </summary>
 public sealed record FrontierPoint
@@ -25,7 +25,7 @@ public sealed record FrontierPoint
     public required double OutputTokensPerSecondPerDevice { get; init; }
     public required int Devices { get; init; }
     public required double DollarsPerHour { get; init; }
-    /// <summary>$ per million tokens at full use (time attribution, METRICS.md).</summary>
+    /// <summary>$ per million tokens at full use (time attribution, docs/metrics.md).</summary>
     public required double InputCostPerMFullUse { get; init; }
     public required double OutputCostPerMFullUse { get; init; }
     /// <summary>The traffic's utilization at this point (machines = ceil(peak / capacity)), and the costs divided by it.</summary>

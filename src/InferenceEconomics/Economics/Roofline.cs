@@ -18,7 +18,7 @@ public sealed record ScenarioRoofline(
     double? PrefillEfficiency);
 
 /// <summary>
-/// METRICS.md "Roofline": decode step lower bound = max(bytes read / bandwidth, FLOPs / peak), bytes =
+/// docs/metrics.md "Roofline": decode step lower bound = max(bytes read / bandwidth, FLOPs / peak), bytes =
 /// weights actually read per step (all but the embedding table, of which only B rows are gathered, and the
 /// rotary caches) + the KV cache at the mean decode context P + G/2; FLOPs ~= 2 x params x B + attention.
 /// Prefill lower bound = FLOPs / peak with FLOPs ~= 2 x params x B x P + causal attention.

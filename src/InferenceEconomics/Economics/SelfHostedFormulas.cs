@@ -1,6 +1,6 @@
 namespace InferenceEconomics.Economics;
 
-/// <summary>The self-hosted cost formulas of METRICS.md, one method each, nothing else. R is $/hour of one machine.</summary>
+/// <summary>The self-hosted cost formulas of docs/metrics.md, one method each, nothing else. R is $/hour of one machine.</summary>
 public static class SelfHostedFormulas
 {
     public const double HoursPerMonth = 730;

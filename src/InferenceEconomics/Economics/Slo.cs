@@ -6,7 +6,7 @@ using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Economics;
 
-/// <summary>What an SLO bound limits (METRICS.md "Interactivity frontier and SLOs").</summary>
+/// <summary>What an SLO bound limits (docs/metrics.md "Interactivity frontier and SLOs").</summary>
 public enum SloMetric
 {
     /// <summary>Time to first token, per repetition.</summary>

@@ -15,7 +15,7 @@ public interface IInferenceEngine : IDisposable
     /// <summary>
     /// One repetition: prefill the B x P prompt, then decode to exactly G tokens per sequence
     /// (G-1 decode model runs). Timestamps are Stopwatch ticks; each is taken after the step's
-    /// result is on the host (METRICS.md). Throws <see cref="ScenarioFailedException"/> when the
+    /// result is on the host (docs/metrics.md). Throws <see cref="ScenarioFailedException"/> when the
     /// scenario cannot run (context length, out of memory): the sweep records it and goes on.
     /// </summary>
     RepetitionTimestamps Run(GenerationRequest request, CancellationToken cancellationToken = default);

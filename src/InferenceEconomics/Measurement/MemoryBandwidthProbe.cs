@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace InferenceEconomics.Measurement;
 
 /// <summary>
-/// The CPU's streaming-read memory bandwidth, measured by the harness (METRICS.md "Roofline": the
+/// The CPU's streaming-read memory bandwidth, measured by the harness (docs/metrics.md "Roofline": the
 /// decode lower bound on a CPU uses it). A buffer several times larger than any cache is summed by
 /// every logical core in parallel; the best of a few passes is quoted, as STREAM-like tools do.
 /// </summary>

@@ -62,7 +62,7 @@ public sealed class SweepRunner(IInferenceEngine engine, GenAiConfig config, Run
                 if (ct.IsCancellationRequested) return Interrupted(s, reps);
                 try { reps.Add(RepetitionMetrics.ToSample(engine.Run(request, ct), clock)); }
                 catch (OperationCanceledException) { return Interrupted(s, reps); }
-                // The stop rule: every stop-rule metric's median CI within the target (METRICS.md "Statistics").
+                // The stop rule: every stop-rule metric's median CI within the target (docs/metrics.md "Statistics").
                 var sofar = Result(s, ScenarioStatus.Ok, reps);
                 double halfWidth = MetricCatalog.All.Where(m => m.StopRule)
                     .Max(m => m.SummaryOf(sofar)?.CiRelativeHalfWidth ?? double.PositiveInfinity);

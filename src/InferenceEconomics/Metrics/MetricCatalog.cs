@@ -1,7 +1,7 @@
 namespace InferenceEconomics.Metrics;
 
 /// <summary>
-/// Every metric of a static-batch scenario, declared once (METRICS.md; docs/metrics.md). The stop rule,
+/// Every metric of a static-batch scenario, declared once (docs/metrics.md; docs/metrics.md). The stop rule,
 /// the summaries in result.json, every exporter's columns, compare, history and the charts read this
 /// list. Adding a metric is adding one entry here; append, so CSV columns are only ever appended.
 /// </summary>
@@ -94,7 +94,7 @@ public static class MetricCatalog
         CompareByDefault = true, Chart = ChartGroup.Latency,
     };
 
-    // Energy is summed over all repetitions of a phase before dividing (METRICS.md "Energy"): one value per
+    // Energy is summed over all repetitions of a phase before dividing (docs/metrics.md "Energy"): one value per
     // scenario, so compare shows the ratio and says no test is possible.
     public static Metric PrefillJoulesPerToken { get; } = new()
     {

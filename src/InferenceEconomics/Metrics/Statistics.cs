@@ -1,6 +1,6 @@
 namespace InferenceEconomics.Metrics;
 
-/// <summary>Descriptive statistics used for every summary (METRICS.md "Statistics").</summary>
+/// <summary>Descriptive statistics used for every summary (docs/metrics.md "Statistics").</summary>
 public static class Statistics
 {
     /// <summary>Percentile by linear interpolation between closest ranks (q in [0,1]) of sorted data.</summary>

@@ -48,7 +48,7 @@ public sealed class HtmlExporter : IReportExporter
         EnergySection(sb, r);
         if (ctx.Cost is { } cost) CostSection(sb, cost);
         EnvironmentSection(sb, r);
-        sb.Append($"<footer>Written by {E(r.Tool.Name)} {E(r.Tool.Version)}{(r.Tool.GitCommit is { } g ? $" ({E(g)})" : "")}. Definitions: METRICS.md. Raw samples: result.json beside this file.</footer>\n");
+        sb.Append($"<footer>Written by {E(r.Tool.Name)} {E(r.Tool.Version)}{(r.Tool.GitCommit is { } g ? $" ({E(g)})" : "")}. Definitions: docs/metrics.md. Raw samples: result.json beside this file.</footer>\n");
         sb.Append("</body>\n</html>\n");
         return sb.ToString();
     }

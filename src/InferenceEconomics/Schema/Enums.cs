@@ -26,7 +26,7 @@ public enum ScenarioStatus
     Interrupted,
 }
 
-/// <summary>Why a scenario's repetitions stopped (METRICS.md "Statistics").</summary>
+/// <summary>Why a scenario's repetitions stopped (docs/metrics.md "Statistics").</summary>
 public enum StopReason { CiReached, TimeBudget, MaxRepetitions, Interrupted }
 
 /// <summary>A measurement window of a run.</summary>

@@ -1,6 +1,6 @@
 namespace InferenceEconomics.Schema;
 
-/// <summary>Descriptive statistics of one metric over repetitions (METRICS.md "Statistics").</summary>
+/// <summary>Descriptive statistics of one metric over repetitions (docs/metrics.md "Statistics").</summary>
 public sealed record SampleSummary(
     int N,
     double Mean,

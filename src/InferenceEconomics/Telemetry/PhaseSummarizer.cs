@@ -12,7 +12,7 @@ public readonly record struct PhaseWindow(double Start, double End)
 }
 
 /// <summary>
-/// Turns samples into per-phase figures (METRICS.md "Energy"): each repetition's window is cut
+/// Turns samples into per-phase figures (docs/metrics.md "Energy"): each repetition's window is cut
 /// from the samples, windows of the same phase are summed over all repetitions, and only then
 /// divided (by seconds for watts, by tokens for J/token).
 /// </summary>

@@ -11,7 +11,7 @@ internal sealed record PlannedTensor(string Name, OnnxDataType DataType, long[] 
 
 /// <summary>
 /// Lays out the graph onnxruntime-genai's model builder emits for a Llama-style decoder
-/// (shared/reference/ort-genai.md §2): GQA with fused rotary, packed QKV, Simplified/Skip-
+/// (the official builder, onnxruntime-genai builders/base.py): GQA with fused rotary, packed QKV, Simplified/Skip-
 /// SimplifiedLayerNormalization, SiLU MLP, lm_head; int4 MatMulNBits when asked. Names follow the builder.
 /// </summary>
 internal sealed class LlamaGraph
