@@ -114,9 +114,19 @@ public static class MetricCatalog
         CompareByDefault = true, Missing = "not measured",
     };
 
+    /// <summary>The prompt's cost per token in time: what one more prompt token adds to the time to first token.</summary>
+    public static Metric PrefillMsPerToken { get; } = new()
+    {
+        Id = "prefill_ms_per_token", Unit = Unit.Seconds, Better = Better.Lower, SummaryKey = "prefill_seconds_per_token",
+        Definition = "prefill time / (B x P), per repetition",
+        Compute = s => s.Repetitions.Select(r => r.PrefillSeconds / (s.BatchSize * (double)s.PromptTokens)),
+        Views = [new(Stat.Median, "prefill ms/tok", "prefill_ms_per_token_median", 1000, "0.####")],
+    };
+
     /// <summary>Every metric, in the order tables and CSV show them. Append new metrics at the end.</summary>
     public static IReadOnlyList<Metric> All { get; } =
-        [PrefillTps, DecodeTps, OutputTps, Ttft, Itl, Tpot, E2e, PrefillTime, ItlP50, ItlP99, PrefillJoulesPerToken, DecodeJoulesPerToken];
+        [PrefillTps, DecodeTps, OutputTps, Ttft, Itl, Tpot, E2e, PrefillTime, ItlP50, ItlP99, PrefillJoulesPerToken, DecodeJoulesPerToken,
+         PrefillMsPerToken];
 
     public static IReadOnlyList<Metric> CompareDefaults { get; } = All.Where(m => m.CompareByDefault).ToList();
 
