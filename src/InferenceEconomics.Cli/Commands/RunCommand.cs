@@ -61,6 +61,7 @@ public sealed class RunCommand : CliCommand<RunCommandSettings>
         Option(s => s.Run.IntraOpThreads, "--threads", "N", "ONNX Runtime intra-op threads",
             defaultText: $"half the logical cores, 1..16 ({EngineOptions.DefaultIntraOpThreads} here)");
         Flag(s => s.Run.CudaGraph, "--cuda-graph", "capture the decode step in a CUDA graph (ort engine on CUDA)");
+        Option(s => s.Run.CooldownSeconds, "--cooldown", "S", "idle seconds between scenarios, so a GPU settles before the next one");
         Option(s => s.Run.MaxScenarios, "--max-scenarios", "N", "the largest sweep accepted (a guard against a typo in a list)");
         Option(s => s.Results, "--results", "DIR", "where run folders go", defaultText: "results/ in the project");
         Flag(s => s.Quiet, "--quiet", "no progress display");

@@ -24,6 +24,7 @@ public static class RunSettingsValidator
             .Range(nameof(s.IntraOpThreads), s.IntraOpThreads, 1, 1024)
             .Range(nameof(s.TelemetrySampleMs), s.TelemetrySampleMs, 5, 60_000, "50 is the default, 10 for short phases")
             .Range(nameof(s.IdleBaselineSeconds), s.IdleBaselineSeconds, 0, 600, "0 turns the idle baseline off")
+            .Range(nameof(s.CooldownSeconds), s.CooldownSeconds, 0, 3600)
             .Range(nameof(s.MaxScenarios), s.MaxScenarios, 1, 1_000_000);
         if (s.MaxRepetitions < s.MinRepetitions)
             v.Add(nameof(s.MaxRepetitions), s.MaxRepetitions, $"is below the minimum repetitions {s.MinRepetitions}");

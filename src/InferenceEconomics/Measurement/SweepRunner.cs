@@ -35,6 +35,7 @@ public sealed class SweepRunner(IInferenceEngine engine, GenAiConfig config, Run
                 results.AddRange(scenarios.Skip(i + 1).Select(s => NotRun(s, "interrupted before this scenario started")));
                 return new SweepOutcome(results, Interrupted: true);
             }
+            if (i + 1 < scenarios.Count && settings.CooldownSeconds > 0) ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(settings.CooldownSeconds));
         }
         return new SweepOutcome(results, Interrupted: false);
     }

@@ -37,6 +37,8 @@ public sealed record RunSettings
     public int TelemetrySampleMs { get; init; } = 50;
     /// <summary>Idle power baseline before the sweep, seconds; 0 turns it off (energy is then gross only).</summary>
     public double IdleBaselineSeconds { get; init; } = 3;
+    /// <summary>Idle seconds between scenarios, so a GPU's clocks and temperature settle before the next one (0: none).</summary>
+    public double CooldownSeconds { get; init; }
     /// <summary>The largest sweep (batch sizes x prompt lengths x generated lengths) a run accepts.</summary>
     public int MaxScenarios { get; init; } = 1000;
 

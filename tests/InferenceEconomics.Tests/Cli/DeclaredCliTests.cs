@@ -110,6 +110,16 @@ public class DeclaredCliTests
     }
 
     [Fact]
+    public void Cooldown_binds_validates_and_is_recorded_as_set()
+    {
+        Assert.Equal(0, new RunSettings().CooldownSeconds);
+        Assert.Equal(2.5, ((RunCommandSettings)CliMain.Bind("--cooldown", "2.5")).Run.CooldownSeconds);
+        var o = CliRunner.Run("--cooldown", "-1");
+        Assert.Equal(2, o.ExitCode);
+        Assert.StartsWith("error: --cooldown -1: must be from 0 to 3600", o.Err);
+    }
+
+    [Fact]
     public void Completion_offers_subcommands_options_and_option_values()
     {
         Assert.Equal(["cache", "clean"], CliRunner.Run("__complete", "models", "c").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
