@@ -84,6 +84,7 @@ public static class MetricCatalog
         Id = "itl_p50", Unit = Unit.Seconds, Better = Better.Lower, HeadlineFrom = Itl, Headline = Stat.Median,
         Definition = "median decode step within each repetition (headline: pooled over repetitions)",
         Compute = s => s.Repetitions.Where(r => r.StepSeconds.Count > 0).Select(r => Statistics.Quantile(r.StepSeconds, 0.50)),
+        Chart = ChartGroup.Latency,
     };
 
     public static Metric ItlP99 { get; } = new()

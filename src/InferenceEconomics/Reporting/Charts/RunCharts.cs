@@ -33,9 +33,10 @@ public static class RunCharts
         var list = new List<ChartSpec>();
         if (ok.Count > 0)
         {
-            list.Add(ThroughputVsBatch("prefill_tps", "Prefill throughput vs batch size", MetricCatalog.PrefillTps, ok, r, runTags));
-            list.Add(ThroughputVsBatch("decode_tps", "Decode throughput vs batch size", MetricCatalog.DecodeTps, ok, r, runTags));
-            list.Add(LatencyVsBatch(ok, r, runTags));
+            // The catalog says which metrics are charted against batch size, and on which chart.
+            foreach (var m in MetricCatalog.All.Where(m => m.Chart == ChartGroup.Throughput))
+                list.Add(ThroughputVsBatch(m.Id, $"{Title(m)} vs batch size", m, ok, r, runTags));
+            if (MetricCatalog.All.Any(m => m.Chart == ChartGroup.Latency)) list.Add(LatencyVsBatch(ok, r, runTags));
         }
         if (r.Telemetry is { Series.Count: > 0 } t && TelemetryOverTime(r, t, runTags) is { } tel) list.Add(tel);
         if (ctx.Cost is { } cost)
@@ -47,6 +48,9 @@ public static class RunCharts
         }
         return list;
     }
+
+    /// <summary>A metric's name for a chart title: its definition up to the colon, capitalised ("Decode throughput").</summary>
+    private static string Title(Metric m) => m.Definition.Split(':')[0] is var t && t.Length > 0 ? char.ToUpperInvariant(t[0]) + t[1..] : m.Id;
 
     /// <summary>The short notes every chart of the run carries (the full sentences are in the report).</summary>
     internal static List<string> RunTags(RunResult r)
@@ -88,17 +92,14 @@ public static class RunCharts
         return new ChartSpec(name, title, plot, ChartImage.DefaultWidth, HeightFor(tags)) { LogY = log };
     }
 
-    /// <summary>TTFT median, ITL p50 and ITL p99 (milliseconds) against batch size, per prompt length.</summary>
+    /// <summary>The catalog's latency metrics (TTFT, ITL p50, ITL p99; milliseconds) against batch size, per prompt length.</summary>
     private static ChartSpec LatencyVsBatch(List<ScenarioResult> ok, RunResult r, IReadOnlyList<string> tags)
     {
         const string title = "Latency vs batch size";
         var groups = ok.GroupBy(s => (s.PromptTokens, s.GenTokens)).OrderBy(g => g.Key.PromptTokens).ThenBy(g => g.Key.GenTokens).ToList();
-        var metrics = new (Metric M, string Label, MarkerShape Shape)[]
-        {
-            (MetricCatalog.Ttft, "TTFT p50", MarkerShape.FilledCircle),
-            (MetricCatalog.ItlP50, "ITL p50", MarkerShape.FilledSquare),
-            (MetricCatalog.ItlP99, "ITL p99", MarkerShape.FilledTriangleUp),
-        };
+        MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle];
+        var metrics = MetricCatalog.All.Where(m => m.Chart == ChartGroup.Latency)
+            .Select((m, i) => (M: m, Label: m.Id.Replace('_', ' '), Shape: shapes[i % shapes.Length])).ToArray();
         // One (P, G): a colour per metric. Several: a colour per (P, G), a marker per metric. Lines stay solid.
         var palette = new ScottPlot.Palettes.Category10();
         var lines = new List<Line>();
@@ -111,7 +112,7 @@ public static class RunCharts
                 var (m, label, shape) = metrics[mi];
                 var pts = g.OrderBy(s => s.BatchSize).Select(s => (x: (double)s.BatchSize, y: m.Headline(s))).Where(p => p.y is > 0).ToList();
                 if (pts.Count == 0) continue;
-                lines.Add(new Line(label + suffix, pts.Select(p => p.x).ToArray(), pts.Select(p => p.y!.Value * 1000).ToArray(),
+                lines.Add(new Line(label + suffix, pts.Select(p => p.x).ToArray(), pts.Select(p => p.y!.Value * m.Unit.DisplayScale).ToArray(),
                     palette.GetColor(groups.Count > 1 ? gi : mi), shape));
             }
         }
