@@ -4,7 +4,7 @@ using InferenceEconomics.Economics;
 namespace InferenceEconomics.Cli;
 
 /// <summary>Workload flags as typed: a profile name and token counts that override it (null: not given).</summary>
-public sealed class WorkloadFlags
+internal sealed class WorkloadFlags
 {
     public string? Name { get; set; }
     public int? InputTokens { get; set; }
@@ -19,7 +19,7 @@ public sealed class WorkloadFlags
 }
 
 /// <summary>A command's settings that take the pricing, workload and traffic options.</summary>
-public interface ICostSettings
+internal interface ICostSettings
 {
     /// <summary>Bound directly to the library's cost request: its initialisers are the defaults.</summary>
     CostRequest Cost { get; }
@@ -30,7 +30,7 @@ public interface ICostSettings
 /// The pricing, workload and traffic options shared by `cost`, `run` and `report`, declared once here
 /// (so `./run.sh --price-per-hour 2.49` adds a cost section to the run's report).
 /// </summary>
-public static class CostOptions
+internal static class CostOptions
 {
     private const string Machine = "Machine (one of --gpu, --price-per-hour, --capex)";
     private const string WorkloadGroup = "Workload";

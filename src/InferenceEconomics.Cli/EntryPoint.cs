@@ -5,7 +5,7 @@ namespace InferenceEconomics.Cli;
 /// IE_ENTRY ("./run.sh", ".\run.ps1"); anything else (dotnet ie.dll, tests) reads as ./run.sh.
 /// Help texts and messages are written with "./run.sh"; <see cref="Localize"/> puts in the real one.
 /// </summary>
-public static class EntryPoint
+internal static class EntryPoint
 {
     public const string Default = "./run.sh";
     public const string EnvironmentVariable = "IE_ENTRY";

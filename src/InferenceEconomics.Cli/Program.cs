@@ -9,7 +9,7 @@ return CliMain.Run(args, Console.Out, Console.Error);
 
 namespace InferenceEconomics.Cli
 {
-    public static class CliMain
+    internal static class CliMain
     {
         /// <summary>Every command, in the order help lists them; "run" is the default verb.</summary>
         public static IReadOnlyList<ICliCommand> Commands { get; } =

@@ -7,7 +7,7 @@ using InferenceEconomics.Store;
 
 namespace InferenceEconomics.Cli.Commands;
 
-public sealed class CompareCommandSettings
+internal sealed class CompareCommandSettings
 {
     public List<string> Runs { get; set; } = [];
     /// <summary>Selectors of the latest run on each side (key=value pairs, exact), instead of naming runs.</summary>
@@ -21,7 +21,7 @@ public sealed class CompareCommandSettings
 }
 
 /// <summary>compare: two runs, scenario by scenario, with a statistical test; a CI-friendly exit code.</summary>
-public sealed class CompareCommand : CliCommand<CompareCommandSettings>
+internal sealed class CompareCommand : CliCommand<CompareCommandSettings>
 {
     public override string Name => "compare";
     public override string Summary => "compare two runs with a statistical test (CI exit code)";

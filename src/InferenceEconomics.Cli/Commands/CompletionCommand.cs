@@ -2,13 +2,13 @@ using InferenceEconomics.Cli.Framework;
 
 namespace InferenceEconomics.Cli.Commands;
 
-public sealed class CompletionSettings
+internal sealed class CompletionSettings
 {
     public string Shell { get; set; } = "bash";
 }
 
 /// <summary>`completion bash|zsh|pwsh`: a script that completes commands, options and option values from the declared tree.</summary>
-public sealed class CompletionCommand : CliCommand<CompletionSettings>
+internal sealed class CompletionCommand : CliCommand<CompletionSettings>
 {
     /// <summary>The hidden verb the scripts call: prints the completions of the words after it, one per line.</summary>
     public const string CompleteVerb = "__complete";

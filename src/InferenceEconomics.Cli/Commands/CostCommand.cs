@@ -5,7 +5,7 @@ using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Cli.Commands;
 
-public sealed class CostCommandSettings : ICostSettings
+internal sealed class CostCommandSettings : ICostSettings
 {
     public string Run { get; set; } = "";
     public CostRequest Cost { get; set; } = new() { Machine = new() };
@@ -14,7 +14,7 @@ public sealed class CostCommandSettings : ICostSettings
 }
 
 /// <summary>`cost`: self-hosted cost of a measured run against API rate cards, with break-even.</summary>
-public sealed class CostCommand : CliCommand<CostCommandSettings>
+internal sealed class CostCommand : CliCommand<CostCommandSettings>
 {
     public override string Name => "cost";
     public override string Summary => "self-hosted cost per token vs API prices, break-even";

@@ -8,7 +8,7 @@ using InferenceEconomics.Store;
 namespace InferenceEconomics.Cli.Commands;
 
 /// <summary>fleet: the measurement matrix as Slurm array jobs or Kubernetes Indexed Jobs, and their progress.</summary>
-public static class FleetCommands
+internal static class FleetCommands
 {
     public static ICliCommand Group { get; } = new CommandGroup("fleet",
         "run a matrix of measurements across GPU nodes (Slurm sbatch arrays, Kubernetes Indexed Jobs)",
@@ -50,14 +50,14 @@ public static class FleetCommands
 }
 
 /// <summary>Settings shared by the fleet verbs that write jobs.</summary>
-public interface IFleetSettings
+internal interface IFleetSettings
 {
     FleetMatrix Matrix { get; set; }
     string Name { get; set; }
     List<string> RunOptions { get; set; }
 }
 
-public sealed class FleetSlurmSettings : IFleetSettings
+internal sealed class FleetSlurmSettings : IFleetSettings
 {
     public FleetMatrix Matrix { get; set; } = new() { Models = [] };
     public string Name { get; set; } = new SlurmSettings { IeCommand = [], ResultsDir = "", ProjectRoot = "", LogDir = "" }.JobName;
@@ -71,7 +71,7 @@ public sealed class FleetSlurmSettings : IFleetSettings
     public string? Store { get; set; }
 }
 
-public sealed class FleetSlurmCommand : CliCommand<FleetSlurmSettings>
+internal sealed class FleetSlurmCommand : CliCommand<FleetSlurmSettings>
 {
     private const string SlurmGroup = "Slurm";
 
@@ -145,7 +145,7 @@ public sealed class FleetSlurmCommand : CliCommand<FleetSlurmSettings>
     }
 }
 
-public sealed class FleetKubernetesSettings : IFleetSettings
+internal sealed class FleetKubernetesSettings : IFleetSettings
 {
     private static readonly KubernetesSettings Defaults = new() { Image = "" };
 
@@ -158,7 +158,7 @@ public sealed class FleetKubernetesSettings : IFleetSettings
     public string? Out { get; set; }
 }
 
-public sealed class FleetKubernetesCommand : CliCommand<FleetKubernetesSettings>
+internal sealed class FleetKubernetesCommand : CliCommand<FleetKubernetesSettings>
 {
     private const string K8s = "Kubernetes";
 
@@ -202,7 +202,7 @@ public sealed class FleetKubernetesCommand : CliCommand<FleetKubernetesSettings>
     }
 }
 
-public sealed class FleetStatusSettings
+internal sealed class FleetStatusSettings
 {
     public string? Job { get; set; }
     public string? K8sJob { get; set; }
@@ -210,7 +210,7 @@ public sealed class FleetStatusSettings
     public string? Store { get; set; }
 }
 
-public sealed class FleetStatusCommand : CliCommand<FleetStatusSettings>
+internal sealed class FleetStatusCommand : CliCommand<FleetStatusSettings>
 {
     public override string Name => "status";
     public override string Summary => "the scheduler's view of each task joined with the runs the tasks stored";

@@ -8,7 +8,7 @@ using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Cli.Commands;
 
-public sealed class FrontierCommandSettings : ICostSettings
+internal sealed class FrontierCommandSettings : ICostSettings
 {
     public List<string> Runs { get; set; } = [];
     public CostRequest Cost { get; set; } = new() { Machine = new() };
@@ -19,7 +19,7 @@ public sealed class FrontierCommandSettings : ICostSettings
 }
 
 /// <summary>`frontier`: per-user speed against $/M tokens for every scenario of one or more runs, on one chart.</summary>
-public sealed class FrontierCommand : CliCommand<FrontierCommandSettings>
+internal sealed class FrontierCommand : CliCommand<FrontierCommandSettings>
 {
     public override string Name => "frontier";
     public override string Summary => "interactivity frontier: $/M tokens vs per-user tok/s across runs, with API prices";

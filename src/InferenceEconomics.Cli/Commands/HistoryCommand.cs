@@ -10,7 +10,7 @@ using InferenceEconomics.Store;
 
 namespace InferenceEconomics.Cli.Commands;
 
-public sealed class HistoryCommandSettings
+internal sealed class HistoryCommandSettings
 {
     public HistoryFilter Filter { get; set; } = new();
     public Metric Metric { get; set; } = MetricCatalog.DecodeTps;
@@ -22,7 +22,7 @@ public sealed class HistoryCommandSettings
 }
 
 /// <summary>history: past runs as a table, and a trend chart of one metric grouped by hardware.</summary>
-public sealed class HistoryCommand : CliCommand<HistoryCommandSettings>
+internal sealed class HistoryCommand : CliCommand<HistoryCommandSettings>
 {
     public override string Name => "history";
     public override string Summary => "list past runs and chart a metric over time";

@@ -5,13 +5,13 @@ using InferenceEconomics.Telemetry;
 
 namespace InferenceEconomics.Cli.Commands;
 
-public sealed class HwCommandSettings
+internal sealed class HwCommandSettings
 {
     public bool Json { get; set; }
 }
 
 /// <summary>`hw`: the machine (CPU, memory, GPUs, driver) and which telemetry sources work here, with reasons.</summary>
-public sealed class HwCommand : CliCommand<HwCommandSettings>
+internal sealed class HwCommand : CliCommand<HwCommandSettings>
 {
     public override string Name => "hw";
     public override string Summary => "what this machine has and which telemetry sources work";

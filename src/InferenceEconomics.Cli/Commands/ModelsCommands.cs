@@ -8,7 +8,7 @@ using InferenceEconomics.Reporting;
 namespace InferenceEconomics.Cli.Commands;
 
 /// <summary>`models list|cache|clean|synth`: synthetic builder-format models and the aliases of models/models.json.</summary>
-public static class ModelsCommands
+internal static class ModelsCommands
 {
     public static ICliCommand Group { get; } = new CommandGroup("models", "make and list models (synthetic builder-format models)",
         "synth writes model.onnx + model.onnx.data + genai_config.json (onnxruntime-genai builder format, Llama graph) and\n" +
@@ -17,9 +17,9 @@ public static class ModelsCommands
         new ModelsListCommand(), new ModelsCacheCommand(), new ModelsCleanCommand(), new ModelsSynthCommand());
 }
 
-public sealed class NoSettings;
+internal sealed class NoSettings;
 
-public sealed class ModelsListCommand : CliCommand<NoSettings>
+internal sealed class ModelsListCommand : CliCommand<NoSettings>
 {
     public override string Name => "list";
     public override string Summary => "synthetic presets and model aliases (with whether real weights are present)";
@@ -55,7 +55,7 @@ public sealed class ModelsListCommand : CliCommand<NoSettings>
     }
 }
 
-public sealed class ModelsCacheCommand : CliCommand<NoSettings>
+internal sealed class ModelsCacheCommand : CliCommand<NoSettings>
 {
     public override string Name => "cache";
     public override string Summary => "the generated synthetic models on disk, with sizes";
@@ -83,13 +83,13 @@ public sealed class ModelsCacheCommand : CliCommand<NoSettings>
     }
 }
 
-public sealed class ModelsCleanSettings
+internal sealed class ModelsCleanSettings
 {
     public bool All { get; set; }
     public List<string> Names { get; set; } = [];
 }
 
-public sealed class ModelsCleanCommand : CliCommand<ModelsCleanSettings>
+internal sealed class ModelsCleanCommand : CliCommand<ModelsCleanSettings>
 {
     public override string Name => "clean";
     public override string Summary => "delete cached synthetic models and interrupted (partial) builds (all, or by name)";
@@ -128,7 +128,7 @@ public sealed class ModelsCleanCommand : CliCommand<ModelsCleanSettings>
     }
 }
 
-public sealed class ModelsSynthSettings
+internal sealed class ModelsSynthSettings
 {
     public string Preset { get; set; } = SyntheticPresets.Default;
     public WeightPrecision Precision { get; set; } = WeightPrecision.Fp32;
@@ -146,7 +146,7 @@ public sealed class ModelsSynthSettings
     public int? Context { get; set; }
 }
 
-public sealed class ModelsSynthCommand : CliCommand<ModelsSynthSettings>
+internal sealed class ModelsSynthCommand : CliCommand<ModelsSynthSettings>
 {
     private const string Shape = "Shape (override the preset's numbers; preset custom needs them all)";
 

@@ -3,7 +3,7 @@ using InferenceEconomics.Store;
 
 namespace InferenceEconomics.Cli.Commands;
 
-public sealed class PushCommandSettings
+internal sealed class PushCommandSettings
 {
     public List<string> Runs { get; set; } = [];
     public bool All { get; set; }
@@ -13,7 +13,7 @@ public sealed class PushCommandSettings
 }
 
 /// <summary>push: run folders into the results store (by name, or every one under results/).</summary>
-public sealed class PushCommand : CliCommand<PushCommandSettings>
+internal sealed class PushCommand : CliCommand<PushCommandSettings>
 {
     public override string Name => "push";
     public override string Summary => "record run folders in the results store (SQLite file or PostgreSQL)";

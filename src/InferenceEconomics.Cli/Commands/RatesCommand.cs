@@ -7,7 +7,7 @@ using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Cli.Commands;
 
-public sealed class RatesListSettings
+internal sealed class RatesListSettings
 {
     public string? Provider { get; set; }
     public string? RatesFile { get; set; }
@@ -15,7 +15,7 @@ public sealed class RatesListSettings
 }
 
 /// <summary>`rates [list]`: API rate cards; subcommands for GPU prices, workload profiles and LiteLLM import.</summary>
-public sealed class RatesCommand : RatesListCommand
+internal sealed class RatesCommand : RatesListCommand
 {
     public override string Name => "rates";
     public override string Summary => "list or import API rate cards; list GPU prices and workload profiles";
@@ -33,7 +33,7 @@ public sealed class RatesCommand : RatesListCommand
     }
 }
 
-public class RatesListCommand : CliCommand<RatesListSettings>
+internal class RatesListCommand : CliCommand<RatesListSettings>
 {
     public override string Name => "list";
     public override string Summary => "API prices, $ per million tokens";
@@ -80,12 +80,12 @@ public class RatesListCommand : CliCommand<RatesListSettings>
     }
 }
 
-public sealed class JsonFlag
+internal sealed class JsonFlag
 {
     public bool Json { get; set; }
 }
 
-public sealed class RatesGpusCommand : CliCommand<JsonFlag>
+internal sealed class RatesGpusCommand : CliCommand<JsonFlag>
 {
     public override string Name => "gpus";
     public override string Summary => "GPU specs and rent, $ per GPU-hour";
@@ -128,7 +128,7 @@ public sealed class RatesGpusCommand : CliCommand<JsonFlag>
     }
 }
 
-public sealed class RatesWorkloadsCommand : CliCommand<NoSettings>
+internal sealed class RatesWorkloadsCommand : CliCommand<NoSettings>
 {
     public override string Name => "workloads";
     public override string Summary => "the named workload profiles";
@@ -146,7 +146,7 @@ public sealed class RatesWorkloadsCommand : CliCommand<NoSettings>
     }
 }
 
-public sealed class RatesImportSettings
+internal sealed class RatesImportSettings
 {
     public string Format { get; set; } = "litellm";
     public string File { get; set; } = "";
@@ -154,7 +154,7 @@ public sealed class RatesImportSettings
     public string? Seen { get; set; }
 }
 
-public sealed class RatesImportCommand : CliCommand<RatesImportSettings>
+internal sealed class RatesImportCommand : CliCommand<RatesImportSettings>
 {
     public override string Name => "import";
     public override string Summary => "convert LiteLLM's price file (per token) to this tool's rate cards (per million tokens)";

@@ -5,7 +5,7 @@ using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Cli.Commands;
 
-public sealed class ReportCommandSettings : ICostSettings
+internal sealed class ReportCommandSettings : ICostSettings
 {
     public string Run { get; set; } = "";
     public IReadOnlyList<string>? Only { get; set; }
@@ -17,7 +17,7 @@ public sealed class ReportCommandSettings : ICostSettings
 }
 
 /// <summary>report: re-renders every report format of a finished run from its result.json.</summary>
-public sealed class ReportCommand : CliCommand<ReportCommandSettings>
+internal sealed class ReportCommand : CliCommand<ReportCommandSettings>
 {
     public override string Name => "report";
     public override string Summary => "re-render a run's reports (Markdown, CSV, HTML, charts)";

@@ -9,7 +9,7 @@ using InferenceEconomics.Store;
 namespace InferenceEconomics.Cli.Commands;
 
 /// <summary>The settings of `run`: the run's own (recorded in result.json), its price, where it writes.</summary>
-public sealed class RunCommandSettings : ICostSettings
+internal sealed class RunCommandSettings : ICostSettings
 {
     public RunSettings Run { get; set; } = new();
     public CostRequest Cost { get; set; } = new() { Machine = new() };
@@ -23,7 +23,7 @@ public sealed class RunCommandSettings : ICostSettings
 }
 
 /// <summary>The main job: measure a model over a scenario matrix, write result.json and the reports.</summary>
-public sealed class RunCommand : CliCommand<RunCommandSettings>
+internal sealed class RunCommand : CliCommand<RunCommandSettings>
 {
     private const string Telemetry = "Telemetry (power, energy, utilization per phase; docs/telemetry.md)";
 

@@ -5,7 +5,7 @@ using System.Reflection;
 namespace InferenceEconomics.Cli.Framework;
 
 /// <summary>What a command may touch: console writers, the project root, cancellation, verbosity.</summary>
-public sealed class CliContext
+internal sealed class CliContext
 {
     public required TextWriter Out { get; init; }
     public required TextWriter Error { get; init; }
@@ -21,7 +21,7 @@ public sealed class CliContext
 }
 
 /// <summary>One declared option or argument of a command, bound to a property path of its settings.</summary>
-public sealed class CliParameter
+internal sealed class CliParameter
 {
     /// <summary>"--batch", or the argument's name ("run").</summary>
     public required string Name { get; init; }
@@ -48,7 +48,7 @@ public sealed class CliParameter
 }
 
 /// <summary>A command as the CLI tree sees it: name, help, parameters, and how to run it.</summary>
-public interface ICliCommand
+internal interface ICliCommand
 {
     string Name { get; }
     string Summary { get; }
@@ -71,7 +71,7 @@ public interface ICliCommand
 /// copy of each default: help prints them from a fresh instance, and the command runs with a fresh
 /// instance on which only the options given were set.
 /// </summary>
-public abstract class CliCommand<TSettings> : ICliCommand where TSettings : class, new()
+internal abstract class CliCommand<TSettings> : ICliCommand where TSettings : class, new()
 {
     private readonly List<CliParameter> _parameters = [];
     private readonly List<ICliCommand> _subcommands = [];
@@ -209,7 +209,7 @@ public abstract class CliCommand<TSettings> : ICliCommand where TSettings : clas
 }
 
 /// <summary>A command group (models, rates) that only holds subcommands.</summary>
-public sealed class CommandGroup(string name, string summary, string? description, params ICliCommand[] subcommands) : ICliCommand
+internal sealed class CommandGroup(string name, string summary, string? description, params ICliCommand[] subcommands) : ICliCommand
 {
     public string Name => name;
     public string Summary => summary;

@@ -7,7 +7,7 @@ namespace InferenceEconomics.Cli.Framework;
 /// The declared commands as a System.CommandLine tree: strict parsing per command (an option of one
 /// command is unknown to another), completion, and one-line errors in this tool's words.
 /// </summary>
-public sealed class CommandTree
+internal sealed class CommandTree
 {
     private readonly Command _root;
     private readonly Dictionary<Command, (ICliCommand Spec, string Path)> _specs = [];

@@ -8,7 +8,7 @@ namespace InferenceEconomics.Cli.Framework;
 /// The one progress display of the CLI, on stderr so stdout stays the report: a live Spectre.Console bar in a
 /// terminal; in a log (stderr redirected), a line per stage and per scenario, nothing else.
 /// </summary>
-public static class ConsoleProgress
+internal static class ConsoleProgress
 {
     /// <summary>Runs <paramref name="work"/> with a progress sink (null when quiet) and clears the display after.</summary>
     public static T Run<T>(CliContext ctx, bool quiet, Func<IProgress<RunProgress>?, T> work)

@@ -3,7 +3,7 @@ using System.Text;
 namespace InferenceEconomics.Cli.Framework;
 
 /// <summary>Help printed from the declared commands: options with their defaults (read from the settings), examples.</summary>
-public static class HelpText
+internal static class HelpText
 {
     public static string Overview(IReadOnlyList<ICliCommand> commands)
     {

@@ -6,7 +6,7 @@ namespace InferenceEconomics.Cli.Framework;
 /// The escaping layer of terminal output: text that came from files or names (model names, reasons, paths)
 /// loses its control characters before it is printed, so no escape sequence in a file reaches the terminal.
 /// </summary>
-public static class TerminalText
+internal static class TerminalText
 {
     public static string Clean(string? text)
     {

@@ -7,7 +7,7 @@ namespace InferenceEconomics.Cli.Framework;
 /// Turns an option's text into a settings value, by the property's type. Every failure is one line naming
 /// the option and the text (exit 2; prices exit 8). Numbers are invariant ('.' decimals) and finite.
 /// </summary>
-public static class ValueParsers
+internal static class ValueParsers
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace InferenceEconomics.Common;
 
 /// <summary>JSON conventions of the tool's data files (rate cards, hardware catalog): snake_case, strict (a misspelt field is an error), nulls written.</summary>
-public static class DataFile
+internal static class DataFile
 {
     public static JsonSerializerOptions Strict { get; } = new()
     {

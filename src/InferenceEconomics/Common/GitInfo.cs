@@ -1,7 +1,7 @@
 namespace InferenceEconomics.Common;
 
 /// <summary>The harness's git commit, read from .git without starting a process.</summary>
-public static class GitInfo
+internal static class GitInfo
 {
     public static string? Commit(string root)
     {

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace InferenceEconomics.Common;
 
 /// <summary>How every JSON input error names its place: "line L, byte B" (1-based) and a short reason.</summary>
-public static class JsonErrorText
+internal static class JsonErrorText
 {
     public static string Where(JsonException e) =>
         e.LineNumber is { } line ? $"line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1}" : "the document";

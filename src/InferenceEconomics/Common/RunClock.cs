@@ -7,7 +7,7 @@ namespace InferenceEconomics.Common;
 /// sample times are both offsets in seconds from <see cref="Origin"/>, so windows can be cut
 /// from samples without any call between the measured loop and the sampler.
 /// </summary>
-public sealed class RunClock
+internal sealed class RunClock
 {
     public long Origin { get; }
 

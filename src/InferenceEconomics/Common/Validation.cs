@@ -22,7 +22,7 @@ public sealed class ValidationException(IReadOnlyList<ValidationError> errors)
 }
 
 /// <summary>Collects <see cref="ValidationError"/>s with the common range checks, then throws them together.</summary>
-public sealed class Validator
+internal sealed class Validator
 {
     private readonly List<ValidationError> _errors = [];
 

@@ -1,14 +1,14 @@
 namespace InferenceEconomics.Economics;
 
 /// <summary>The price of one request at an API, or null with the reason when a needed price is unknown.</summary>
-public sealed record ApiRequestCost(double? Dollars, IReadOnlyList<string> Notes)
+internal sealed record ApiRequestCost(double? Dollars, IReadOnlyList<string> Notes)
 {
     /// <summary>The request is longer than the card's context: not priced (Dollars is null).</summary>
     public bool ExceedsContext { get; init; }
 }
 
 /// <summary>API cost per request (docs/metrics.md "API cost").</summary>
-public static class ApiCost
+internal static class ApiCost
 {
     /// <summary>
     /// uncached_in x p_in + cached_in x p_cache_read + cache_write x p_cache_write + out x p_out

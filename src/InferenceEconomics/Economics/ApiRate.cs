@@ -54,7 +54,7 @@ public sealed record LongContextTier
 }
 
 /// <summary>The rate-card file format (docs/economics.md).</summary>
-public sealed record RateCardFile
+internal sealed record RateCardFile
 {
     public const string FormatName = "inference-economics/rates";
     public string Format { get; init; } = FormatName;

@@ -22,7 +22,7 @@ public sealed record BreakEvenInterval
 /// the peak rate) and an API (a line: cost per request x volume). A step function against a line can
 /// cross many times: one machine may win early, lose just past its capacity, and win again with more.
 /// </summary>
-public static class BreakEven
+internal static class BreakEven
 {
     /// <summary>Bounded intervals kept before the last, unbounded one (a price barely above break-even makes thousands).</summary>
     public const int MaxIntervals = 10_000;

@@ -153,7 +153,7 @@ public static class Frontier
 }
 
 /// <summary>The traffic a cost is worked out for: a request rate, or a given utilization, or neither (full use).</summary>
-public sealed record TrafficSpec(double? RequestsPerDay, double PeakToMean, double? Utilization)
+internal sealed record TrafficSpec(double? RequestsPerDay, double PeakToMean, double? Utilization)
 {
     /// <summary>u at a machine of this capacity: mean / (ceil(peak / C) x C), or the given utilization, or 1.</summary>
     public double UtilizationAt(double capacityPerHour)

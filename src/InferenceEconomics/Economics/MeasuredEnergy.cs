@@ -4,7 +4,7 @@ using InferenceEconomics.Results;
 namespace InferenceEconomics.Economics;
 
 /// <summary>Power and energy per token a run measured for one scenario, summed over its energy sources.</summary>
-public sealed record MeasuredEnergy(double AverageWatts, IReadOnlyList<string> Sources, double? PrefillJoulesPerToken, double? DecodeJoulesPerToken)
+internal sealed record MeasuredEnergy(double AverageWatts, IReadOnlyList<string> Sources, double? PrefillJoulesPerToken, double? DecodeJoulesPerToken)
 {
     /// <summary>
     /// Joules per input and output token of a scenario: measured (gross) when <paramref name="energy"/> is given, else

@@ -8,7 +8,7 @@ namespace InferenceEconomics.Economics;
 public sealed record RooflineLimits(double? BandwidthBytesPerSecond, string BandwidthSource, double? PeakFlops, string PeakFlopsSource);
 
 /// <summary>How close one scenario came to the physical limit (1.0 = at the roofline).</summary>
-public sealed record ScenarioRoofline(
+internal sealed record ScenarioRoofline(
     double DecodeBytesPerStep,
     double DecodeFlopsPerStep,
     double? DecodeLowerBoundSeconds,
@@ -24,7 +24,7 @@ public sealed record ScenarioRoofline(
 /// Prefill lower bound = FLOPs / peak with FLOPs ~= 2 x params x B x P + causal attention.
 /// Bandwidth: measured on the CPU (MemoryBandwidthProbe), from the hardware catalog for a GPU.
 /// </summary>
-public static class Roofline
+internal static class Roofline
 {
     public static RooflineLimits Limits(RunResult run, HardwareCatalog catalog)
     {

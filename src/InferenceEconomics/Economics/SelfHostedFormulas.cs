@@ -1,7 +1,7 @@
 namespace InferenceEconomics.Economics;
 
 /// <summary>The self-hosted cost formulas of docs/metrics.md, one method each, nothing else. R is $/hour of one machine.</summary>
-public static class SelfHostedFormulas
+internal static class SelfHostedFormulas
 {
     public const double HoursPerMonth = 730;
     public const double HoursPerDay = 24;

@@ -28,7 +28,7 @@ public sealed record CapacityEstimate
     public IReadOnlyList<string> SpreadFrom { get; init; } = [];
 }
 
-public static class WorkloadCapacity
+internal static class WorkloadCapacity
 {
     /// <summary>The estimate from <paramref name="s"/>, with the spread over the measured shapes of <paramref name="usable"/> at the same batch size.</summary>
     public static CapacityEstimate For(ScenarioResult s, WorkloadSpec w, IEnumerable<ScenarioResult> usable)

@@ -45,7 +45,7 @@ public sealed class RepetitionTimestamps
 }
 
 /// <summary>The scenario cannot run on this model/machine; the reason goes into the result.</summary>
-public sealed class ScenarioFailedException(string reason, Exception? inner = null) : Exception(reason, inner);
+internal sealed class ScenarioFailedException(string reason, Exception? inner = null) : Exception(reason, inner);
 
 /// <summary>Which engine and where: the engine part of <see cref="RunSettings"/> (whose initialisers are the defaults).</summary>
 public sealed record EngineOptions

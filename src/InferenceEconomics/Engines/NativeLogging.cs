@@ -11,7 +11,7 @@ namespace InferenceEconomics.Engines;
 /// genai_config.json's model.decoder.session_options.log_severity_level (set by a config overlay).
 /// GenAI's own log (OgaSetLogBool "enabled") is off unless asked for, so it needs no knob here.
 /// </summary>
-public static class NativeLogging
+internal static class NativeLogging
 {
     private static readonly object Gate = new();
 

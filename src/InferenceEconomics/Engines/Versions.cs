@@ -3,7 +3,7 @@ using System.Reflection;
 namespace InferenceEconomics.Engines;
 
 /// <summary>Versions of the runtimes in this process, for the result's environment.</summary>
-public static class Versions
+internal static class Versions
 {
     public static string GenAi { get; } =
         typeof(Versions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "GenAiPackageVersion")?.Value ?? "unknown";

@@ -93,7 +93,7 @@ public sealed record FleetMatrix
 }
 
 /// <summary>The shell every task runs (Slurm and Kubernetes alike): pick the cell by index, then exec the harness.</summary>
-public static class TaskShell
+internal static class TaskShell
 {
     /// <summary>A word quoted for bash: '…' with embedded quotes escaped.</summary>
     public static string Quote(string word) =>

@@ -31,7 +31,7 @@ public sealed record GpuPrice
     public string? Note { get; init; }
 }
 
-public sealed record HardwareCatalogFile
+internal sealed record HardwareCatalogFile
 {
     public const string FormatName = "inference-economics/hardware";
     public string Format { get; init; } = FormatName;

@@ -8,7 +8,7 @@ namespace InferenceEconomics.Measurement;
 /// default frontier sweep does not spend its time on scenarios bound to fail. Given batch sizes are
 /// never capped (a failing scenario is recorded with its reason).
 /// </summary>
-public static class BatchSizeCap
+internal static class BatchSizeCap
 {
     /// <summary>Room left for activations, logits and the runtime's own buffers: the KV cache may take this share of free memory.</summary>
     public const double KvShareOfFreeMemory = 0.5;

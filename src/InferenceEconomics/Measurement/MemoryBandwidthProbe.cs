@@ -9,7 +9,7 @@ namespace InferenceEconomics.Measurement;
 /// decode lower bound on a CPU uses it). A buffer several times larger than any cache is summed by
 /// every logical core in parallel; the best of a few passes is quoted, as STREAM-like tools do.
 /// </summary>
-public static class MemoryBandwidthProbe
+internal static class MemoryBandwidthProbe
 {
     public sealed record Measurement(double BytesPerSecond, string Method);
 

@@ -6,7 +6,7 @@ namespace InferenceEconomics.Measurement;
 /// Seeded random prompt ids. They avoid pad and EOS ids: GenAI masks trailing pad tokens and an
 /// EOS in the prompt could end a sequence, so either would change what is measured.
 /// </summary>
-public static class PromptGenerator
+internal static class PromptGenerator
 {
     public static int[] Generate(GenAiConfig config, int batch, int promptTokens, int seed)
     {

@@ -3,7 +3,7 @@ using InferenceEconomics.Engines;
 namespace InferenceEconomics.Measurement;
 
 /// <summary>Turns an engine's raw timestamps into the result's repetition sample (docs/metrics.md timing edges).</summary>
-public static class RepetitionMetrics
+internal static class RepetitionMetrics
 {
     public static RepetitionSample ToSample(RepetitionTimestamps t, RunClock clock)
     {

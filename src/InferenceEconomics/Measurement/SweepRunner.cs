@@ -10,7 +10,7 @@ namespace InferenceEconomics.Measurement;
 public sealed record SweepProgress(int ScenarioIndex, int ScenarioCount, Scenario Scenario, string Phase, int Repetitions,
     double? DecodeTpsMedian, double? CiHalfWidth, double Elapsed, double Budget);
 
-public sealed record SweepOutcome(IReadOnlyList<ScenarioResult> Scenarios, bool Interrupted);
+internal sealed record SweepOutcome(IReadOnlyList<ScenarioResult> Scenarios, bool Interrupted);
 
 /// <summary>
 /// Runs scenarios: warm-up (discarded), then repetitions until the 95% CI of the median of both
@@ -19,7 +19,7 @@ public sealed record SweepOutcome(IReadOnlyList<ScenarioResult> Scenarios, bool 
 /// and the sweep goes on; Ctrl-C keeps finished scenarios and the repetitions of the one in progress
 /// (status interrupted), and marks the rest not_run.
 /// </summary>
-public sealed class SweepRunner(IInferenceEngine engine, GenAiConfig config, RunSettings settings, RunClock clock)
+internal sealed class SweepRunner(IInferenceEngine engine, GenAiConfig config, RunSettings settings, RunClock clock)
 {
     public SweepOutcome Run(IReadOnlyList<Scenario> scenarios, Action<ScenarioResult>? onScenarioDone = null,
         IProgress<SweepProgress>? progress = null, CancellationToken ct = default)

@@ -1,7 +1,7 @@
 namespace InferenceEconomics.Metrics;
 
 /// <summary>Descriptive statistics used for every summary (docs/metrics.md "Statistics").</summary>
-public static class Statistics
+internal static class Statistics
 {
     /// <summary>Percentile by linear interpolation between closest ranks (q in [0,1]) of sorted data.</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double q)

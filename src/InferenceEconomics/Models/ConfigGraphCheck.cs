@@ -7,7 +7,7 @@ namespace InferenceEconomics.Models;
 /// states that the graph contradicts is a <see cref="ValidationError"/> (Kind ModelConfigInvalid, exit 4), found
 /// before any engine loads the model, so that no result ever records the config's lie.
 /// </summary>
-public static class ConfigGraphCheck
+internal static class ConfigGraphCheck
 {
     public const string Hint = "fix the config or the model";
 

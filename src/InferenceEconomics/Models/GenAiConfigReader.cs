@@ -7,7 +7,7 @@ namespace InferenceEconomics.Models;
 /// genai_config.json is wrong about its model (a field of the wrong type, a count that is not positive,
 /// a number the graph contradicts). <see cref="Errors"/> holds every problem found; the message is the first.
 /// </summary>
-public sealed class ModelConfigException(string message, IReadOnlyList<ValidationError> errors)
+internal sealed class ModelConfigException(string message, IReadOnlyList<ValidationError> errors)
     : InferenceEconomicsException(ErrorKind.ModelConfigInvalid, message)
 {
     public IReadOnlyList<ValidationError> Errors { get; } = errors;

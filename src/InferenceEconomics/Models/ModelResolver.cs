@@ -19,7 +19,7 @@ public sealed record ModelRequest
 /// models/models.json (real weights if present, else a synthetic model of the same shape, loudly
 /// labelled), or synthetic:&lt;preset&gt; (generated once into the git-ignored cache).
 /// </summary>
-public sealed class ModelResolver(ProjectPaths paths)
+internal sealed class ModelResolver(ProjectPaths paths)
 {
     public const string SyntheticPrefix = "synthetic:";
 

@@ -4,7 +4,7 @@ using InferenceEconomics.Results;
 namespace InferenceEconomics.Reporting;
 
 /// <summary>Writes every chart of a run as charts/&lt;name&gt;.png and charts/&lt;name&gt;.svg beside result.json.</summary>
-public sealed class ChartExporter : IReportExporter
+internal sealed class ChartExporter : IReportExporter
 {
     public const string FolderName = "charts";
 

@@ -8,7 +8,7 @@ namespace InferenceEconomics.Reporting;
 /// <see cref="SummaryTable.CsvColumns"/> (a contract: only ever appended, documented in docs/reports.md).
 /// Unknown = empty field.
 /// </summary>
-public sealed class CsvExporter : IReportExporter
+internal sealed class CsvExporter : IReportExporter
 {
     public const string FileName = "scenarios.csv";
 

@@ -14,7 +14,7 @@ namespace InferenceEconomics.Reporting;
 /// network) with the scenario table, energy, cost when priced, the environment and every
 /// honesty label. Readable offline and safe to mail around.
 /// </summary>
-public sealed class HtmlExporter : IReportExporter
+internal sealed class HtmlExporter : IReportExporter
 {
     public const string FileName = "report.html";
 

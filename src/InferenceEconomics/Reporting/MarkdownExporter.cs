@@ -5,7 +5,7 @@ using InferenceEconomics.Results;
 namespace InferenceEconomics.Reporting;
 
 /// <summary>report.md: labels first, the run table, failures, environment, telemetry sources, cost.</summary>
-public sealed class MarkdownExporter : IReportExporter
+internal sealed class MarkdownExporter : IReportExporter
 {
     public const string FileName = "report.md";
     public string Name => "markdown";

@@ -4,7 +4,7 @@ namespace InferenceEconomics.Reporting;
 /// The escaping layer of Markdown output: any text that came from a file or a name (model names, reasons,
 /// notes) passes through here before it lands in report.md, so it cannot open HTML, links or table cells.
 /// </summary>
-public static class MarkdownText
+internal static class MarkdownText
 {
     /// <summary>Text safe inside a paragraph or a table cell: one line, no raw HTML, no Markdown syntax of its own.</summary>
     public static string Inline(string? text)

@@ -13,7 +13,7 @@ namespace InferenceEconomics.Store;
 /// <see cref="SqlDialect"/>. A run is one ie_runs row (filter columns + the whole document) with its
 /// ie_run_gpus, ie_scenarios and ie_metrics rows (docs/store.md).
 /// </summary>
-public sealed class SqlResultStore : IResultStore
+internal sealed class SqlResultStore : IResultStore
 {
     private readonly DbConnection _connection;
     private readonly SqlDialect _dialect;

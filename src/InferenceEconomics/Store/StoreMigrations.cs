@@ -4,10 +4,10 @@ using System.Globalization;
 namespace InferenceEconomics.Store;
 
 /// <summary>One schema change: applied once, in order, inside the transaction that records it in ie_schema_version.</summary>
-public sealed record Migration(int Version, string Description, Action<MigrationContext> Apply);
+internal sealed record Migration(int Version, string Description, Action<MigrationContext> Apply);
 
 /// <summary>What a migration step may use: the connection and transaction, and the dialect's SQL.</summary>
-public sealed class MigrationContext
+internal sealed class MigrationContext
 {
     internal MigrationContext(DbConnection connection, DbTransaction transaction, SqlDialect dialect)
     {
@@ -35,7 +35,7 @@ public sealed class MigrationContext
 /// under a lock, so concurrent first pushes migrate once. A store newer than the tool is refused.
 /// Never edit a released step: add one.
 /// </summary>
-public static class StoreMigrations
+internal static class StoreMigrations
 {
     public const string VersionTable = "ie_schema_version";
 

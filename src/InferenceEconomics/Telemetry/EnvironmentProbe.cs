@@ -6,7 +6,7 @@ using InferenceEconomics.Telemetry.Procfs;
 namespace InferenceEconomics.Telemetry;
 
 /// <summary>What machine a run happened on: host, OS, CPU, memory, .NET, package versions, GPUs.</summary>
-public static class EnvironmentProbe
+internal static class EnvironmentProbe
 {
     /// <summary>
     /// Probes the machine. GPUs: pass the recorder's list when telemetry already opened NVML;

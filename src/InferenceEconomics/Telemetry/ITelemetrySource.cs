@@ -5,7 +5,7 @@ namespace InferenceEconomics.Telemetry;
 /// available = false with a one-line reason, and the run says "not measured" with that reason.
 /// Read is called only from the sampler thread; it must not allocate much or block for long.
 /// </summary>
-public interface ITelemetrySource : IDisposable
+internal interface ITelemetrySource : IDisposable
 {
     /// <summary>"nvml", "procfs", "rapl".</summary>
     string Name { get; }

@@ -7,7 +7,7 @@ namespace InferenceEconomics.Telemetry;
 /// draw power at the same time, so their average watts add up; a device's average is its energy
 /// over all measured phases divided by their time. Null when nothing measured power.
 /// </summary>
-public static class MeasuredPower
+internal static class MeasuredPower
 {
     /// <summary>Sum over devices of gross (or net of idle) joules / seconds, over the given phase or all phases.</summary>
     public static double? AverageWatts(ScenarioTelemetry? telemetry, Phase? phase = null, bool netOfIdle = false)

@@ -6,7 +6,7 @@ using InferenceEconomics.Telemetry.Sampling;
 namespace InferenceEconomics.Telemetry;
 
 /// <summary>One phase window on the run clock, in seconds.</summary>
-public readonly record struct PhaseWindow(double Start, double End)
+internal readonly record struct PhaseWindow(double Start, double End)
 {
     public double Seconds => End - Start;
 }
@@ -16,7 +16,7 @@ public readonly record struct PhaseWindow(double Start, double End)
 /// from the samples, windows of the same phase are summed over all repetitions, and only then
 /// divided (by seconds for watts, by tokens for J/token).
 /// </summary>
-public static class PhaseSummarizer
+internal static class PhaseSummarizer
 {
     public static IReadOnlyList<PhaseWindow> PrefillWindows(ScenarioResult s) =>
         s.Repetitions.Select(r => new PhaseWindow(r.PrefillStartOffset, r.PrefillStartOffset + r.PrefillSeconds)).ToList();

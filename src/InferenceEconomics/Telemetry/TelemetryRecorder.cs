@@ -15,7 +15,7 @@ namespace InferenceEconomics.Telemetry;
 /// repetition recorded on the same clock.
 /// Typical use: Start before the sweep, MeasureIdleBaseline, Summarize after each scenario, Finish.
 /// </summary>
-public sealed class TelemetryRecorder : IDisposable
+internal sealed class TelemetryRecorder : IDisposable
 {
     private readonly TelemetryOptions _options;
     private readonly RunClock _clock;

@@ -8,7 +8,7 @@ namespace InferenceEconomics.Telemetry;
 /// Every function returns null when the samples do not cover the window (no sample at or
 /// before start, or none at or after end): an uncovered window is never guessed.
 /// </summary>
-public static class WindowMath
+internal static class WindowMath
 {
     /// <summary>The linearly interpolated value at x, or null outside [t[0], t[^1]].</summary>
     public static double? ValueAt(ReadOnlySpan<double> t, ReadOnlySpan<double> v, double x)

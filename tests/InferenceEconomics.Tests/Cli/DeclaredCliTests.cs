@@ -14,7 +14,7 @@ namespace InferenceEconomics.Tests.Cli;
 public class DeclaredCliTests
 {
     /// <summary>Every runnable command by its path ("run", "models synth", "fleet status"), with placeholder values for its required arguments.</summary>
-    public static IEnumerable<(string[] Path, ICliCommand Command)> Commands()
+    internal static IEnumerable<(string[] Path, ICliCommand Command)> Commands()
     {
         IEnumerable<(string[], ICliCommand)> Walk(string[] prefix, ICliCommand c)
         {

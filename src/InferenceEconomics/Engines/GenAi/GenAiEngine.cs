@@ -11,7 +11,7 @@ namespace InferenceEconomics.Engines.GenAi;
 /// later GenerateNextToken runs one [B,1] decode step. IsDone() after each call forces the
 /// host/stream sync, as GenAI's own C benchmark does. Fixed length via min_length = max_length.
 /// </summary>
-public sealed class GenAiEngine : IInferenceEngine
+internal sealed class GenAiEngine : IInferenceEngine
 {
     /// <summary>GenAI's kMaxBatchSize.</summary>
     public const int MaxBatchSize = 32;

@@ -13,7 +13,7 @@ namespace InferenceEconomics.Engines.Ort;
 /// next past inputs, or one shared buffer per layer for GroupQueryAttention models with
 /// past_present_share_buffer); only the chosen ids (CUDA) or the logits already in host memory (CPU) are read.
 /// </summary>
-public sealed class OrtEngine : IInferenceEngine
+internal sealed class OrtEngine : IInferenceEngine
 {
     private readonly GenAiConfig _config;
     private readonly Device _device;

@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace InferenceEconomics.Engines.Ort;
 
 /// <summary>What this build's ONNX Runtime can do, and the fail-fast device check used before loading a model.</summary>
-public static class OrtEngineSupport
+internal static class OrtEngineSupport
 {
     private static readonly Lazy<string[]> Providers = new(() => OrtEnv.Instance().GetAvailableProviders());
 

@@ -7,7 +7,7 @@ public enum OnnxDataType
     String = 8, Bool = 9, Float16 = 10, Double = 11, UInt32 = 12, UInt64 = 13, BFloat16 = 16,
 }
 
-public static class OnnxDataTypes
+internal static class OnnxDataTypes
 {
     /// <summary>Bytes per element; 0 for types without a fixed size (string).</summary>
     public static int Size(OnnxDataType t) => t switch

@@ -6,7 +6,7 @@ namespace InferenceEconomics.Models.Onnx;
 /// Reads an ONNX file's structure (nodes, I/O, initializers with external-data locations) without
 /// loading weights, and validates that the file and its external data are complete.
 /// </summary>
-public static class OnnxModelInspector
+internal static class OnnxModelInspector
 {
     /// <summary>Parses &lt;path&gt;. Throws ModelFileInvalid when it is missing, truncated or not ONNX.</summary>
     public static OnnxModel Read(string path)

@@ -5,7 +5,7 @@ namespace InferenceEconomics.Models.Onnx;
 /// public onnx.proto (ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto,
 /// ValueInfoProto/TypeProto, OperatorSetIdProto, StringStringEntryProto).
 /// </summary>
-public static class OnnxModelWriter
+internal static class OnnxModelWriter
 {
     // AttributeProto.AttributeType
     private const int AttrFloat = 1, AttrInt = 2, AttrString = 3, AttrTensor = 4, AttrFloats = 6, AttrInts = 7;

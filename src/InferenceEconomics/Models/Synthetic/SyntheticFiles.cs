@@ -8,7 +8,7 @@ namespace InferenceEconomics.Models.Synthetic;
 public sealed record SyntheticManifest(string? Preset, int Seed, WeightPrecision Precision, IoDType Io, ModelShape Shape, string ToolVersion, int FormatVersion);
 
 /// <summary>The JSON files beside a synthetic model: genai_config.json (builder layout) and synthetic.json.</summary>
-public static class SyntheticFiles
+internal static class SyntheticFiles
 {
     public const string ManifestFileName = "synthetic.json";
     public const int BosTokenId = 1, EosTokenId = 2, PadTokenId = 2;

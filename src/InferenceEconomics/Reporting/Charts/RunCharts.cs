@@ -14,7 +14,7 @@ namespace InferenceEconomics.Reporting.Charts;
 /// A chart carries only the short notes about itself (synthetic weights, power not measured,
 /// capacity estimated); the run's full warnings are in the report, once.
 /// </summary>
-public static class RunCharts
+internal static class RunCharts
 {
     /// <summary>
     /// Series whose highest values are this many times apart go on a log axis: on a linear one the

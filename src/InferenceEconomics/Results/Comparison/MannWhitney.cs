@@ -5,14 +5,14 @@ namespace InferenceEconomics.Results.Comparison;
 /// <param name="U1">U of the first sample: pairs (x, y) with x &gt; y, ties counting one half.</param>
 /// <param name="Method">"exact" (permutation distribution), "normal" (approximation with tie and continuity correction) or "none" (a sample was empty).</param>
 /// <param name="MinimumPValue">The smallest p-value these sample sizes can give at all (exact: 2 / C(n1+n2, n1)).</param>
-public sealed record MannWhitneyResult(double U, double U1, double PValue, string Method, double MinimumPValue);
+internal sealed record MannWhitneyResult(double U, double U1, double PValue, string Method, double MinimumPValue);
 
 /// <summary>
 /// Two-sided Mann-Whitney U (Wilcoxon rank-sum) test. Exact when there are no ties and the
 /// samples are small (the permutation distribution is counted), otherwise the normal
 /// approximation with the tie-corrected variance and a continuity correction.
 /// </summary>
-public static class MannWhitney
+internal static class MannWhitney
 {
     /// <summary>Largest n1 x n2 for which the exact distribution is counted (50 x 50).</summary>
     public const int ExactLimit = 2500;

@@ -5,14 +5,14 @@ using InferenceEconomics.Results.Comparison;
 namespace InferenceEconomics.Results.History;
 
 /// <summary>One GPU of a run: the name NVML reported and the hardware-catalog id it maps to (null when none).</summary>
-public sealed record GpuFact(string Name, string? CatalogId);
+internal sealed record GpuFact(string Name, string? CatalogId);
 
 /// <summary>
 /// What history filters match, computed from a result in one place: folders match these in memory,
 /// the results store keeps them as columns (and their <see cref="Key"/> forms) and matches in SQL,
 /// with the same rules (<see cref="RunMatching"/>).
 /// </summary>
-public sealed record RunFacts(RunIdentity Identity, string Status, int ScenarioCount, string? SyntheticOf, string ModelSpec, IReadOnlyList<GpuFact> Gpus)
+internal sealed record RunFacts(RunIdentity Identity, string Status, int ScenarioCount, string? SyntheticOf, string ModelSpec, IReadOnlyList<GpuFact> Gpus)
 {
     public string DeviceKind => Words.Of(Identity.Device.Kind);
 
@@ -28,7 +28,7 @@ public sealed record RunFacts(RunIdentity Identity, string Status, int ScenarioC
 }
 
 /// <summary>A --gpu value resolved once: "cpu", a hardware-catalog id or alias (h100 = h100-sxm), or a literal name.</summary>
-public sealed record GpuTerm(string Text, bool Cpu, string? CatalogId)
+internal sealed record GpuTerm(string Text, bool Cpu, string? CatalogId)
 {
     public string Key => RunFacts.Key(Text);
 
@@ -45,7 +45,7 @@ public sealed record GpuTerm(string Text, bool Cpu, string? CatalogId)
 /// Exact (case-insensitive) matching of runs against a <see cref="HistoryFilter"/>. The results store
 /// translates the same rules to SQL (Store/SqlResultStore.cs); tests check both give the same runs.
 /// </summary>
-public static class RunMatching
+internal static class RunMatching
 {
     public static bool Matches(RunFacts f, HistoryFilter filter)
     {

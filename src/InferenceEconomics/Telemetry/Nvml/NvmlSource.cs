@@ -157,7 +157,7 @@ public sealed unsafe class NvmlSource : ITelemetrySource
 }
 
 /// <summary>NVML clock event reason bits (nvml.h nvmlClocksEventReason*) that mean the GPU was held back.</summary>
-public static class ThrottleReasons
+internal static class ThrottleReasons
 {
     public const ulong SwPowerCap = 0x4;
     public const ulong HwSlowdown = 0x8;

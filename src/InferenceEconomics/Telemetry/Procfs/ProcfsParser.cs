@@ -3,10 +3,10 @@ using System.Globalization;
 namespace InferenceEconomics.Telemetry.Procfs;
 
 /// <summary>Aggregate CPU time of the machine from the first line of /proc/stat, in USER_HZ ticks.</summary>
-public readonly record struct CpuTimes(ulong Busy, ulong Total);
+internal readonly record struct CpuTimes(ulong Busy, ulong Total);
 
 /// <summary>Parsers for the three procfs files the sampler reads. Pure functions: tests feed them real /proc text.</summary>
-public static class ProcfsParser
+internal static class ProcfsParser
 {
     /// <summary>
     /// "cpu  user nice system idle iowait irq softirq steal guest guest_nice" (proc(5)).

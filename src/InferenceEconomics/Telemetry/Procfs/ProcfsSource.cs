@@ -8,7 +8,7 @@ namespace InferenceEconomics.Telemetry.Procfs;
 /// samples, so an Interval channel), RSS and peak RSS. Files are opened once and re-read with
 /// pread at offset 0 into a reused buffer, so a sample costs three small syscalls.
 /// </summary>
-public sealed class ProcfsSource : ITelemetrySource
+internal sealed class ProcfsSource : ITelemetrySource
 {
     public const string Device = "host";
     private readonly SafeFileHandle? _stat, _selfStat, _selfStatus;

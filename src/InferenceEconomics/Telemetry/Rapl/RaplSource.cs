@@ -6,7 +6,7 @@ namespace InferenceEconomics.Telemetry.Rapl;
 /// uncore, dram) and psys would double-count. Each zone gives a counter channel and a power
 /// channel derived from consecutive readings (an Interval channel, for charts and peaks).
 /// </summary>
-public sealed class RaplSource : ITelemetrySource
+internal sealed class RaplSource : ITelemetrySource
 {
     private readonly List<RaplZone> _zones = [];
     private readonly double[] _prevJ;

@@ -8,7 +8,7 @@ namespace InferenceEconomics.Telemetry.Rapl;
 /// The hardware counter wraps at max_energy_range_uj; a reading lower than the previous one
 /// means it wrapped once (sampling every 50 ms is far faster than the minutes a wrap takes).
 /// </summary>
-public sealed class RaplZone
+internal sealed class RaplZone
 {
     private readonly string _energyPath;
     private readonly byte[] _buf = new byte[64];

@@ -5,7 +5,7 @@ namespace InferenceEconomics.Telemetry.Sampling;
 /// read between scenarios. Memory is allocated once; the oldest samples are overwritten.
 /// The lock is held for a row copy only and is never taken by the measured loop.
 /// </summary>
-public sealed class SampleRing
+internal sealed class SampleRing
 {
     private readonly double[] _times;
     private readonly double[] _values;
@@ -90,7 +90,7 @@ public sealed class SampleRing
     }
 }
 /// <summary>A copied window of samples: times and one column per channel (NaN = not read).</summary>
-public sealed class SampleTable(double[] times, double[][] columns, bool truncatedAtStart)
+internal sealed class SampleTable(double[] times, double[][] columns, bool truncatedAtStart)
 {
     public double[] Times { get; } = times;
     public double[][] Columns { get; } = columns;

@@ -6,7 +6,7 @@ namespace InferenceEconomics.Telemetry.Sampling;
 /// as many samples. A run of any length ends with between MaxPoints/2 and MaxPoints points.
 /// Used by the sampler thread only (and read after it stopped).
 /// </summary>
-public sealed class SeriesDecimator
+internal sealed class SeriesDecimator
 {
     private readonly int _channels;
     private readonly int _maxPoints;
