@@ -121,7 +121,7 @@ internal sealed class FleetSlurmCommand : CliCommand<FleetSlurmSettings>
         {
             var path = Path.Combine(outDir, SlurmScript.JobName(s.Name, target) + ".sbatch");
             ResultStore.WriteAtomic(path, SlurmScript.Render(matrix, target, settings));
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             scripts.Add((target, path));
             context.Out.WriteLine($"wrote {path} ({cells.Count} task(s) on target {target.Name})");
         }

@@ -9,7 +9,7 @@ public class StatisticsTests
     public void Summary_of_known_sample_matches_hand_computation()
     {
         // 1..10: mean 5.5; sample stdev sqrt(sum((x-5.5)^2)/9) = sqrt(82.5/9) = 3.02765...
-        var s = Statistics.Summarize(Enumerable.Range(1, 10).Select(i => (double)i).Reverse());
+        var s = Statistics.Summarize(Enumerable.Range(1, 10).Select(i => (double)i).Reverse())!;
         Assert.Equal(10, s.N);
         Assert.Equal(5.5, s.Mean, 12);
         Assert.Equal(5.5, s.Median, 12);
@@ -46,7 +46,7 @@ public class StatisticsTests
     [Fact]
     public void Relative_half_width_is_half_the_interval_over_the_median()
     {
-        var s = Statistics.Summarize(Enumerable.Range(1, 10).Select(i => i * 10.0));
+        var s = Statistics.Summarize(Enumerable.Range(1, 10).Select(i => i * 10.0))!;
         // CI [20, 90], median 55 -> (90 - 20) / 2 / 55
         Assert.Equal(35.0 / 55.0, s.CiRelativeHalfWidth, 12);
     }

@@ -185,7 +185,7 @@ public class CliCommandTests
     }
 
     [Fact]
-    public void Report_in_a_real_process_prints_only_the_written_files()
+    public async Task Report_in_a_real_process_prints_only_the_written_files()
     {
         // Native code (Skia's SVG canvas) writes to the process's stdout directly, which an
         // in-process StringWriter cannot see: run the real CLI and read its streams.
@@ -202,10 +202,11 @@ public class CliCommandTests
         var stderr = p.StandardError.ReadToEndAsync();
         Assert.True(p.WaitForExit(120_000), "ie report did not finish");
         Assert.Equal(0, p.ExitCode);
-        var lines = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var (outText, errText) = (await stdout, await stderr);
+        var lines = outText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(8, lines.Length); // 4 charts x (png, svg)
         Assert.All(lines, l => Assert.StartsWith("charts ", l));
-        Assert.Equal("", stderr.Result);
+        Assert.Equal("", errText);
     }
 
     [Fact]

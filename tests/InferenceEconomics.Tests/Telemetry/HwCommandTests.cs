@@ -4,7 +4,6 @@ using InferenceEconomics.Cli;
 using InferenceEconomics.Tests.TestSupport;
 using InferenceEconomics.Common;
 using InferenceEconomics.Measurement;
-using InferenceEconomics.Tests.TestSupport;
 
 namespace InferenceEconomics.Tests.Telemetry;
 

@@ -64,8 +64,8 @@ public static class FrontierChart
                     ring.MarkerLineWidth = 2;
                 }
                 var t = plot.Add.Text($"B={p.BatchSize}" + (p.MeetsSlo == false ? " ✗SLO" : ""), X(p.PerUserTokensPerSecond), Y(p.OutputCostPerMFullUse));
-                t.FontSize = 11;
-                t.FontColor = color;
+                t.LabelFontSize = 11;
+                t.LabelFontColor = color;
                 t.Alignment = Alignment.LowerLeft;
                 t.OffsetX = 6;
                 t.OffsetY = -4;
@@ -87,8 +87,8 @@ public static class FrontierChart
             var h = plot.Add.HorizontalLine(Y(a.OutputPerMTokens), 1.5f, c, LinePattern.Dotted);
             h.ExcludeFromLegend = true;
             var t = plot.Add.Text($"{a.Name} {CostMarkdown.Money(a.OutputPerMTokens)}/M out{(a.Uncertain ? " [?]" : "")} (seen {a.Seen})", xl, Y(a.OutputPerMTokens));
-            t.FontSize = 11;
-            t.FontColor = c;
+            t.LabelFontSize = 11;
+            t.LabelFontColor = c;
             t.Alignment = Alignment.LowerLeft;
             t.OffsetX = 4;
         }
