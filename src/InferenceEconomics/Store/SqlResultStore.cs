@@ -158,8 +158,25 @@ internal sealed class SqlResultStore : IResultStore
     public RunResult? Load(string runId) => Guard(() =>
     {
         var json = Db.Scalar(_connection, null, $"SELECT {_dialect.JsonText("document")} FROM ie_runs WHERE run_id = @r", ("r", runId)) as string;
-        return json is null ? null : ResultStore.Parse(json, $"run {runId} in {Description}");
+        return json is null ? null : InCatalogOrder(ResultStore.Parse(json, $"run {runId} in {Description}"));
     });
+
+    /// <summary>
+    /// PostgreSQL's JSONB keeps an object's keys in its own order; the summaries are dictionaries, so put their
+    /// keys back in the metric catalog's order (unknown keys after, by name): a run reads back as it was written.
+    /// </summary>
+    private static RunResult InCatalogOrder(RunResult r)
+    {
+        var order = MetricCatalog.All.Where(m => m.SummaryKey is not null).Select((m, i) => (m.SummaryKey!, i)).ToDictionary(x => x.Item1, x => x.i);
+        return r with
+        {
+            Scenarios = r.Scenarios.Select(s => s.Summary is null ? s : s with
+            {
+                Summary = s.Summary.OrderBy(kv => order.TryGetValue(kv.Key, out var i) ? i : int.MaxValue).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                    .ToDictionary(kv => kv.Key, kv => kv.Value),
+            }).ToList(),
+        };
+    }
 
     public IReadOnlyList<HistoryRun> Query(HistoryFilter filter, Metric? metric) => Guard(() =>
     {

@@ -13,6 +13,11 @@ namespace InferenceEconomics.Tests.Store;
 /// <summary>The store on a real SQLite file and a real PostgreSQL database: idempotent push, concurrency, migrations.</summary>
 public class StoreTests
 {
+    /// <summary>The same document: equal JSON, object keys in any order (PostgreSQL's JSONB keeps its own order).</summary>
+    private static void AssertSameDocument(RunResult expected, RunResult actual) =>
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(ResultJson.Serialize(expected)),
+            System.Text.Json.Nodes.JsonNode.Parse(ResultJson.Serialize(actual))), $"stored {actual.RunId} differs from what was pushed");
+
     /// <summary>The metric rows a stored run must have: one per scenario and nameable metric with a finite value, counted here.</summary>
     private static long MetricRows(RunResult run) =>
         run.Scenarios.Sum(sc => Metrics.MetricCatalog.Nameable.Count(m => m.Headline(sc) is { } v && double.IsFinite(v)));
@@ -45,17 +50,17 @@ public class StoreTests
         Assert.Equal(6, b.Scalar("SELECT COUNT(*) FROM ie_scenarios"));  // 3 batch sizes x 2 prompt lengths
         Assert.Equal(MetricRows(run), b.Scalar("SELECT COUNT(*) FROM ie_metrics"));   // every (scenario, nameable metric) with a value
         Assert.Equal(1, b.Scalar("SELECT COUNT(*) FROM ie_run_gpus"));
-        Assert.Equal(ResultJson.Serialize(run), ResultJson.Serialize(store.Load(run.RunId)!));
+        AssertSameDocument(run, store.Load(run.RunId)!);
 
         // Same id, other content: a conflict; the stored document stays as it was.
         var slower = TestRuns.SlowDecode(run);
         var conflict = store.Push([StoredDocument.Of(slower)])[0];
         Assert.Equal(PushStatus.Conflict, conflict.Status);
         Assert.Equal(StoredDocument.Of(run).Sha256, conflict.StoredSha256);
-        Assert.Equal(ResultJson.Serialize(run), ResultJson.Serialize(store.Load(run.RunId)!));
+        AssertSameDocument(run, store.Load(run.RunId)!);
         // Asked to replace: one record, the new content, its rows rebuilt.
         Assert.Equal(PushStatus.Replaced, store.Push([StoredDocument.Of(slower)], new PushOptions { Replace = true })[0].Status);
-        Assert.Equal(ResultJson.Serialize(slower), ResultJson.Serialize(store.Load(run.RunId)!));
+        AssertSameDocument(slower, store.Load(run.RunId)!);
         Assert.Equal((1L, 6L, (long)MetricRows(run)), (b.Scalar("SELECT COUNT(*) FROM ie_runs"), b.Scalar("SELECT COUNT(*) FROM ie_scenarios"), b.Scalar("SELECT COUNT(*) FROM ie_metrics")));
 
         // A snapshot of an unfinished run ("running") is superseded by the finished document without --replace.
