@@ -72,7 +72,7 @@ internal sealed class FrontierCommand : CliCommand<FrontierCommandSettings>
         }
         if (s.Json)
         {
-            context.Out.WriteLine(JsonSerializer.Serialize(frontier, ResultJson.Options));
+            context.Out.WriteLine(ResultJson.Serialize(frontier));
             return 0;
         }
         context.Out.Write(md);

@@ -98,7 +98,7 @@ internal sealed class RatesGpusCommand : CliCommand<JsonFlag>
         var catalog = HardwareCatalog.BuiltIn();
         if (s.Json)
         {
-            context.Out.WriteLine(JsonSerializer.Serialize(catalog.Gpus, ResultJson.Options));
+            context.Out.WriteLine(ResultJson.Serialize(catalog.Gpus));
             return 0;
         }
         static string U(GpuSpec g, string field, double? v, string format) =>

@@ -15,6 +15,7 @@ internal static class DataFile
         RespectRequiredConstructorParameters = true,
         AllowTrailingCommas = false,
         ReadCommentHandling = JsonCommentHandling.Skip,
+        Converters = { FiniteDoubleConverter.Instance },
     };
 
     /// <summary>Parses a data file; any syntax or type error becomes PriceInvalid naming the line and byte.</summary>
