@@ -70,8 +70,8 @@ internal sealed class HistoryCommand : CliCommand<HistoryCommandSettings>
             var chart = ChartImage.Render(spec);
             var dir = s.Out ?? Path.Combine(resultsDir, "history");
             var png = Path.Combine(dir, chart.Name + ".png");
-            ResultStore.WriteAtomic(png, chart.Png);
-            ResultStore.WriteAtomic(Path.Combine(dir, chart.Name + ".svg"), chart.Svg);
+            AtomicFile.Write(png, chart.Png);
+            AtomicFile.Write(Path.Combine(dir, chart.Name + ".svg"), chart.Svg);
             context.Out.WriteLine($"trend chart: {png} (and .svg)");
         }
         else context.Out.WriteLine($"no trend chart: no run has {s.Metric.Id} at {h.ScenarioKey ?? "a common scenario"}");

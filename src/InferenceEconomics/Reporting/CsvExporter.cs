@@ -20,7 +20,7 @@ internal sealed class CsvExporter : IReportExporter
     public IReadOnlyList<string> Export(ReportContext context)
     {
         var path = Path.Combine(context.Folder, FileName);
-        ResultStore.WriteAtomic(path, Render(context.Result));
+        AtomicFile.Write(path, Render(context.Result));
         return [path];
     }
 

@@ -13,7 +13,7 @@ internal sealed class MarkdownExporter : IReportExporter
     public IReadOnlyList<string> Export(ReportContext context)
     {
         var path = Path.Combine(context.Folder, FileName);
-        ResultStore.WriteAtomic(path, Render(context));
+        AtomicFile.Write(path, Render(context));
         return [path];
     }
 

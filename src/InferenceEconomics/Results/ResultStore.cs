@@ -5,9 +5,8 @@ using InferenceEconomics.Common;
 namespace InferenceEconomics.Results;
 
 /// <summary>
-/// Result files on disk. Every write goes to a temp file in the same folder, is flushed, then
-/// renamed over the target, so a reader never sees a partial document (an interrupted write
-/// leaves at most a *.tmp file, which readers ignore).
+/// Result files on disk, written through <see cref="AtomicFile"/>: a reader never sees a partial document
+/// (an interrupted write leaves at most a temp file, which readers ignore and the next write removes).
 /// </summary>
 public static class ResultStore
 {
@@ -40,36 +39,8 @@ public static class ResultStore
         return sb.ToString().Trim('-', '.') is { Length: > 0 } t ? t : "unnamed";
     }
 
-    /// <summary>Writes text atomically: temp file + fsync + rename.</summary>
-    public static void WriteAtomic(string path, string content) => WriteAtomic(path, Encoding.UTF8.GetBytes(content));
-
-    public static void WriteAtomic(string path, ReadOnlySpan<byte> content) => WriteAtomic(path, content, beforeCommit: null);
-
-    /// <summary><paramref name="beforeCommit"/> runs after the temp file is written, before the rename (tests simulate a crash there).</summary>
-    internal static void WriteAtomic(string path, ReadOnlySpan<byte> content, Action? beforeCommit)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                fs.Write(content);
-                fs.Flush(flushToDisk: true);
-            }
-            beforeCommit?.Invoke();
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(tmp); } catch (IOException) { }
-            throw;
-        }
-    }
-
     public static void Save(RunResult result, string runFolder) =>
-        WriteAtomic(Path.Combine(runFolder, ResultFileName), ResultJson.Serialize(result));
+        AtomicFile.Write(Path.Combine(runFolder, ResultFileName), ResultJson.Serialize(result));
 
     /// <summary>Loads a result from a result.json path or a run folder. Errors are ResultInvalid with the path.</summary>
     public static RunResult Load(string pathOrFolder)
@@ -93,7 +64,7 @@ public static class ResultStore
         var major = r.SchemaVersion.Split('.')[0];
         if (major != RunResult.CurrentSchemaVersion.Split('.')[0])
             throw new InferenceEconomicsException(ErrorKind.ResultInvalid, $"{origin} has schema {r.SchemaVersion}; this tool reads {RunResult.CurrentSchemaVersion.Split('.')[0]}.x — use a matching version of the tool");
-        return r;
+        return RunLiveness.AsSeen(r);
     }
 
     /// <summary>Every readable run under a results folder, oldest first; unreadable ones are returned as errors.</summary>
