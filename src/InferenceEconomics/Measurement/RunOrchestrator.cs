@@ -96,6 +96,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             RunId = Path.GetFileName(folder),
             StartedUtc = started,
             Status = RunStatus.Running,
+            Process = RunLiveness.Current(),
             Tool = new ToolInfo("InferenceEconomics", ToolVersion.Version, GitInfo.Commit(paths.Root)),
             Config = settings,
             Environment = environment,
