@@ -8,7 +8,7 @@ internal static class JsonErrorText
     public static string Where(JsonException e)
     {
         var place = e.LineNumber is { } line ? $"line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1}" : "the document";
-        return FiniteJson.PathOf(e) is { } path && path != "$" ? $"{place} ({path})" : place;
+        return e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? $"{place} ({path[2..]})" : place;
     }
 
     /// <summary>The parser's message without its trailing "Path: … | LineNumber: …" (already said by <see cref="Where"/>).</summary>

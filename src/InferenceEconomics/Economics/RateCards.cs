@@ -68,7 +68,7 @@ public sealed class RateCards
         foreach (var (name, value) in prices)
             if (value is { } v && (v < 0 || !double.IsFinite(v) || v > ApiRate.MaxPricePerMillion))
                 throw new InferenceEconomicsException(ErrorKind.PriceInvalid,
-                    $"{where}: {name} price {v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} is {(v < 0 ? "negative" : "beyond $1 per token")}; a price is $ per million tokens, from 0 to {ApiRate.MaxPricePerMillion:0} (null when unknown)");
+                    $"{where}: {name} price {(double.IsFinite(v) ? $"{v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} is {(v < 0 ? "negative" : "beyond $1 per token")}" : "is not a finite number")}; a price is $ per million tokens, from 0 to {ApiRate.MaxPricePerMillion:0} (null when unknown)");
     }
 
     /// <summary>

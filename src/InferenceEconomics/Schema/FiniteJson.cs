@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace InferenceEconomics.Common;
+namespace InferenceEconomics.Schema;
 
 /// <summary>
 /// Every floating-point number the tool reads from or writes to JSON is finite. On read, 1e999 (parsed as
@@ -40,6 +40,4 @@ internal static class FiniteJson
         }
     }
 
-    /// <summary>"scenarios[2].repetitions[0].decode_tps" from the parser's "$.scenarios[2]…" (null when it gave none).</summary>
-    public static string? PathOf(JsonException e) => e.Path is { Length: > 0 } p ? (p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : p) : null;
 }
