@@ -19,7 +19,7 @@ namespace InferenceEconomics.Tests.Foundation;
 public class BadInputBattery(ITestOutputHelper output)
 {
     /// <param name="Target">Destructive cases: the folder the command may write (relative to the root); everything else must stay as it was.</param>
-    public sealed record Case(string Class, string Name, int Code, string[] Args, bool Destructive = false, bool Unprivileged = false, string? Target = null)
+    public sealed record Case(string Class, string Name, int Code, string[] Args, bool Destructive = false, bool Unprivileged = false, string? Target = null, string? Signal = null)
     {
         public override string ToString() => $"{Class}: {Name}";
     }
@@ -99,6 +99,11 @@ public class BadInputBattery(ITestOutputHelper output)
         yield return new("destructive", "models synth --force into a folder it did not make", 2, ["models", "synth", "tiny", "--layers", "1", "--out", "{root}/here", "--force"], Destructive: true);
         yield return new("destructive", "fleet k8s --out /dev/full", 14, ["fleet", "k8s", "--out", "/dev/full", "--models", "synthetic:tiny", "--image", "ie:latest"], Destructive: true);
 
+        // --- signals on a running sweep: finished scenarios kept, reports written, the documented code ---
+        foreach (var (sig, code) in new[] { ("TERM", 143), ("HUP", 129), ("INT", 130) })
+            yield return new("signals", $"SIG{sig} during a sweep", code, ["run", "--model", "synthetic:tiny", "--batch", "1,2,3,4,5,6", "--prompt-tokens", "8", "--gen-tokens", "2",
+                "--warmup", "0", "--min-reps", "1", "--max-reps", "2", "--time-budget", "0.5", "--results", "{root}/signalled-" + sig, "--no-store", "--no-idle", "--no-telemetry", "--quiet"], Signal: sig);
+
         // --- permissions, as a normal user sees them ---
         yield return new("permissions", "report on an unreadable result.json", 14, ["report", "{root}/results/unreadable"], Unprivileged: true);
         yield return new("permissions", "cost with an unreadable rate file", 14, ["cost", Good, "--price-per-hour", "2", "--rates", "{root}/rates/unreadable.json"], Unprivileged: true);
@@ -121,7 +126,7 @@ public class BadInputBattery(ITestOutputHelper output)
         var cases = All().ToList();
         Assert.True(cases.Count >= 100, $"{cases.Count} cases");
         Assert.Equal(cases.Count, cases.Select(c => c.ToString()).Distinct().Count());
-        foreach (var cls in new[] { "result files", "rate files", "flags", "model folders", "destructive", "permissions" })
+        foreach (var cls in new[] { "result files", "rate files", "flags", "model folders", "destructive", "permissions", "signals" })
             Assert.Contains(cases, c => c.Class == cls);
     }
 
@@ -166,6 +171,7 @@ public class BadInputBattery(ITestOutputHelper output)
             c.Destructive ? new(SafeWriteTests.Snapshot(root).Where(e => c.Target is null || !(e.Key == c.Target || e.Key.StartsWith(c.Target + "/", StringComparison.Ordinal))).ToDictionary(), StringComparer.Ordinal) : null;
         var before = Outside();
         CliRunner.Outcome o;
+        if (c.Signal is { } sig) return Signalled(c, args, sig);
         if (c.Unprivileged) o = ChildCli.Run(root, Unprivileged.Prefix!, args);
         else
         {
@@ -179,6 +185,41 @@ public class BadInputBattery(ITestOutputHelper output)
         if ((o.Err + o.Out).Contains("   at ", StringComparison.Ordinal)) return "a stack trace";
         if (before is not null && !Outside()!.SequenceEqual(before)) return "the tree outside the target changed";
         if (c.Destructive && File.Exists("/dev/full") && AtomicFile.Kind("/dev/full") != AtomicFile.FileKind.CharDevice) return "/dev/full is no longer a device";
+        return null;
+    }
+
+    /// <summary>Starts the sweep in a child process, signals it once a scenario is in result.json, checks code, line, status and reports.</summary>
+    private static string? Signalled(Case c, string[] args, string sig)
+    {
+        if (OperatingSystem.IsWindows()) return null;
+        var results = args[Array.IndexOf(args, "--results") + 1];
+        var psi = new ProcessStartInfo("dotnet", [ChildCli.IeDll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        psi.Environment["IE_ROOT"] = Repo.Root; // the synthetic model cache of the project
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        var outText = p.StandardOutput.ReadToEndAsync();
+        string? file = null;
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!p.HasExited && DateTime.UtcNow < deadline)
+        {
+            file = Directory.Exists(results) ? Directory.GetDirectories(results).Select(d => Path.Combine(d, ResultStore.ResultFileName)).FirstOrDefault(File.Exists) : null;
+            if (file is not null && File.ReadAllText(file).Contains("\"status\": \"ok\"", StringComparison.Ordinal)) break;
+            Thread.Sleep(50);
+        }
+        if (p.HasExited) return $"the sweep ended (exit {p.ExitCode}) before it was signalled";
+        using (var k = Process.Start(new ProcessStartInfo("kill", [$"-{sig}", p.Id.ToString(CultureInfo.InvariantCulture)]))!) k.WaitForExit();
+        if (!p.WaitForExit(120_000)) { p.Kill(); return "did not stop within 2 minutes"; }
+        var e = err.GetAwaiter().GetResult();
+        var o = outText.GetAwaiter().GetResult();
+        var lines = e.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (p.ExitCode != c.Code) return $"exit {p.ExitCode}, expected {c.Code}: {e.Trim()}";
+        if (lines.Length != 1) return $"{lines.Length} lines on stderr: {e.Trim()}";
+        if ((e + o).Contains("   at ", StringComparison.Ordinal)) return "a stack trace";
+        var folder = Path.GetDirectoryName(file!)!;
+        var r = ResultStore.Load(folder);
+        if (r.Status != RunStatus.Interrupted) return $"status {Words.Of(r.Status)}, expected interrupted";
+        if (!r.Scenarios.Any(s => s.Status == ScenarioStatus.Ok)) return "no finished scenario kept";
+        if (!File.Exists(Path.Combine(folder, "report.md"))) return "no report.md";
         return null;
     }
 
