@@ -42,7 +42,7 @@ public static class ResultWriteBenchmark
                 RunId = "bench", StartedUtc = DateTimeOffset.UtcNow, Status = RunStatus.Running,
                 Tool = new ToolInfo("InferenceEconomics", "bench", null), Config = new RunSettings(),
                 Environment = new EnvironmentInfo { Host = "bench", Os = "linux", CpuModel = "cpu", LogicalCores = 2, DotnetVersion = "10" },
-                Model = new ModelInfo { Name = "bench", Path = "bench", ModelType = "llama", Layers = 2, HiddenSize = 64, Heads = 4, KvHeads = 4, HeadSize = 16, VocabSize = 100, ContextLength = 2048 },
+                Model = new ModelInfo { Name = "bench", Path = "bench", Synthetic = true, Precision = WeightPrecision.Fp32, IoDType = IoDType.Float32, Attention = AttentionKind.GroupQuery, ModelType = "llama", Layers = 2, HiddenSize = 64, Heads = 4, KvHeads = 4, HeadSize = 16, VocabSize = 100, ContextLength = 2048 },
                 Engine = new EngineInfo(EngineKind.GenAi, "0", "cpu", Device.Cpu), Scenarios = [],
             };
             var done = new List<ScenarioResult>();
@@ -55,6 +55,7 @@ public static class ResultWriteBenchmark
                 {
                     PrefillSeconds = 0.01 + rng.NextDouble() * 1e-3, TtftSeconds = 0.011 + rng.NextDouble() * 1e-3,
                     StepSeconds = Enumerable.Range(0, 31).Select(_ => 0.005 + rng.NextDouble() * 1e-4).ToList(),
+                    PrefillStartOffset = i, DecodeStartOffset = i + 0.011, DecodeEndOffset = i + 0.2,
                 }).ToList();
                 var s = new ScenarioResult { Id = $"b{i + 1}-p128-g32", BatchSize = i + 1, PromptTokens = 128, GenTokens = 32, Status = ScenarioStatus.Ok, Repetitions = reps };
                 done.Add(s);
