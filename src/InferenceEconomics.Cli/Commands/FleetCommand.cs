@@ -134,7 +134,7 @@ internal sealed class FleetSlurmCommand : CliCommand<FleetSlurmSettings>
         var location = StoreLocation.Resolve(s.Store, context.Paths.ResultsDir);
         using (ResultStores.Open(location)) { } // fail here, not in every task: the store must open (and gets its schema once)
         if (location.Kind == StoreKind.Sqlite)
-            context.Error.WriteLine($"note: the store is the SQLite file {location.Display}: safe for tasks on this machine only; use PostgreSQL (--store postgres://…) for a cluster");
+            context.Error.WriteLine(TerminalText.Clean($"note: the store is the SQLite file {location.Display}: safe for tasks on this machine only; use PostgreSQL (--store postgres://…) for a cluster"));
         var client = new SlurmClient();
         foreach (var (_, path) in scripts)
         {

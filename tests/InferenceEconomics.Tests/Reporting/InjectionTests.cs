@@ -113,4 +113,21 @@ public class InjectionTests
         }
         Assert.Contains("red", outputs[0].Out, StringComparison.Ordinal); // the text is shown, only the controls are gone
     }
+
+    [Fact]
+    public void Warnings_on_stderr_lose_control_characters_from_folder_names()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var root = new TempFolder();
+        var results = Path.Combine(root.Path, "results");
+        ResultStore.Save(TestRuns.Build(batches: [1], prompts: [128]), Path.Combine(results, "good"));
+        var bad = Path.Combine(results, "bad" + Esc);
+        Directory.CreateDirectory(bad);
+        File.WriteAllText(Path.Combine(bad, ResultStore.ResultFileName), "{ not json");
+        var (code, output, err) = Cli(root, "history", "--results", results);
+        Assert.Equal(0, code);
+        Assert.Contains("skipped 1 folder", err, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', output + err);
+        Assert.DoesNotContain('\u0007', output + err);
+    }
 }
