@@ -22,4 +22,9 @@ if (args is ["store-history", ..] && args.Length <= 3)
     InferenceEconomics.Benchmarks.StoreHistoryBenchmark.Run(args.Length >= 2 ? int.Parse(args[1]) : 10_000, args.Length == 3 ? int.Parse(args[2]) : 15);
     return;
 }
+if (args is ["result-writes", ..])
+{
+    InferenceEconomics.Benchmarks.ResultWriteBenchmark.Run(args.Length > 1 ? args[1..].Select(int.Parse).ToList() : [100, 1000, 5000]);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -10,9 +10,12 @@ public static class Notes
         $"synthetic weights{(shapeOf is null ? "" : $", same shape as {shapeOf}")}: throughput is real, generated text is meaningless");
 
     public static Note RunNotFinished(RunStatus status) => new(NoteKind.Status, "run_" + Words.Of(status),
-        status == RunStatus.Running
-            ? "run still running, or abandoned: its process ended without finishing the sweep"
-            : $"run {Words.Of(status)}: some scenarios did not finish");
+        status switch
+        {
+            RunStatus.Running => "run still running, or abandoned: its process ended without finishing the sweep",
+            RunStatus.Abandoned => "run abandoned: its process is gone (killed or crashed) without finishing the sweep; the finished scenarios are kept",
+            _ => $"run {Words.Of(status)}: some scenarios did not finish",
+        });
 
     /// <summary>Batch sizes left out of a default sweep because their KV cache would not fit; the detail says which and why.</summary>
     public static Note BatchSizesCapped(string detail) => new(NoteKind.Caution, "batch_sizes_capped", detail);

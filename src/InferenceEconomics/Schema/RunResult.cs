@@ -32,7 +32,12 @@ public sealed record RunResult
     public IReadOnlyList<Note> Notes { get; init; } = [];
     /// <summary>The notes' texts, kept for readers of schema 1.0 documents written before <see cref="Notes"/> existed.</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
+    /// <summary>The process that wrote the run: a reader on the same host shows a "running" run whose process is gone as abandoned.</summary>
+    public RunProcess? Process { get; init; }
 }
+
+/// <summary>Who writes a run: pid, host name and the process's start time (a pid reused by another process does not count as alive).</summary>
+public sealed record RunProcess(int Pid, string Host, DateTimeOffset StartedUtc);
 
 /// <summary>Seconds per stage: resolving the model (with <see cref="SyntheticGenerated"/>: generating it), loading it, the sweep.</summary>
 public sealed record RunTimings(double ResolveSeconds, bool SyntheticGenerated, double LoadSeconds, double? SweepSeconds);
