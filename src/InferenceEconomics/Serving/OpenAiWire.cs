@@ -11,6 +11,9 @@ public enum OpenAiEndpoint { Completions, ChatCompletions }
 /// <summary>A request refused with OpenAI's error shape: {"error":{"message","type","param","code"}} and an HTTP status.</summary>
 public sealed class OpenAiError(int status, string message, string? param = null, string? code = null, string type = "invalid_request_error") : Exception(message)
 {
+    /// <summary>Quotes, apostrophes and angle brackets as they are, as OpenAI's own responses write them.</summary>
+    internal static readonly JsonWriterOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public int Status => status;
     public string? Param => param;
     public string? Code => code;
@@ -19,7 +22,7 @@ public sealed class OpenAiError(int status, string message, string? param = null
     public byte[] ToJson()
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Relaxed))
         {
             w.WriteStartObject();
             w.WriteStartObject("error");
@@ -61,7 +64,7 @@ public static class OpenAiWire
             if (root.ValueKind != JsonValueKind.Object) throw new OpenAiError(400, "the request body must be a JSON object");
             var model = String(root, "model") ?? throw new OpenAiError(400, "\"model\" is required (a string); this server serves \"" + served.Name + "\"", "model");
             if (model != served.Name)
-                throw new OpenAiError(404, $"The model `{model}` does not exist; this server serves `{served.Name}`", "model", "model_not_found");
+                throw new OpenAiError(404, $"The model '{model}' does not exist; this server serves '{served.Name}'", "model", "model_not_found");
             if (Int(root, "n") is { } n && n != 1) throw new OpenAiError(400, "only n = 1 is supported", "n");
             if (root.TryGetProperty("stop", out var stop) && stop.ValueKind != JsonValueKind.Null)
                 throw new OpenAiError(400, "stop sequences are not supported by this server; leave \"stop\" out", "stop");
@@ -207,6 +210,7 @@ public static class OpenAiWire
 /// </summary>
 public sealed class ResponseWriter(OpenAiRequest request, string id, long created)
 {
+    private static JsonWriterOptions Relaxed => OpenAiError.Relaxed;
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
     private bool Chat => request.Endpoint == OpenAiEndpoint.ChatCompletions;
 
@@ -302,7 +306,7 @@ public sealed class ResponseWriter(OpenAiRequest request, string id, long create
     {
         _buffer.ResetWrittenCount();
         _buffer.Write("data: "u8);
-        using (var w = new Utf8JsonWriter(_buffer)) { w.WriteStartObject(); body(w); w.WriteEndObject(); }
+        using (var w = new Utf8JsonWriter(_buffer, Relaxed)) { w.WriteStartObject(); body(w); w.WriteEndObject(); }
         _buffer.Write("\n\n"u8);
         return _buffer.WrittenMemory;
     }
@@ -310,7 +314,7 @@ public sealed class ResponseWriter(OpenAiRequest request, string id, long create
     private void Write(Action<Utf8JsonWriter> body)
     {
         _buffer.ResetWrittenCount();
-        using var w = new Utf8JsonWriter(_buffer);
+        using var w = new Utf8JsonWriter(_buffer, Relaxed);
         w.WriteStartObject();
         body(w);
         w.WriteEndObject();

@@ -76,8 +76,28 @@ public sealed class ServingEngine : IDisposable
         public bool CancelSent;
     }
 
+    /// <summary>The model served (resolved, a synthetic one built if needed).</summary>
+    public ResolvedModel Model { get; }
+
+    /// <summary>The honesty notes of what is served: synthetic weights, a stand-in tokenizer, static batching.</summary>
+    public IReadOnlyList<Note> Notes =>
+    [
+        .. Model.Synthetic ? [Schema.Notes.SyntheticWeights(Model.SyntheticOf ?? Model.DisplayName)] : Array.Empty<Note>(),
+        .. Codec is ByteStandInCodec ? [Schema.Notes.ByteStandInTokenizer] : Array.Empty<Note>(),
+        Schema.Notes.StaticBatching(Policy.MaxBatch),
+    ];
+
+    /// <summary>Resolves the model as `run` does (an alias, a folder, synthetic:&lt;preset&gt; built on first use) and starts its engine.</summary>
+    public static ServingEngine Open(ProjectPaths paths, ServeSettings settings, IProgress<double>? buildProgress = null, CancellationToken ct = default)
+    {
+        settings.Validate();
+        var model = new ModelResolver(paths).Resolve(settings.ModelSpec, new ModelRequest { Device = settings.Device, Precision = settings.Precision }, buildProgress, ct);
+        return new ServingEngine(model, settings);
+    }
+
     public ServingEngine(ResolvedModel model, ServeSettings settings)
     {
+        Model = model;
         settings.Validate();
         if (settings.Device.IsCuda && !Engines.GenAi.GenAiEngine.CudaAddOnPresent)
             throw new InferenceEconomicsException(ErrorKind.DeviceUnavailable,
