@@ -85,7 +85,7 @@ public sealed class ServeTests(SyntheticModelsFixture models) : IAsyncLifetime
     private static string Ids(int count, int first = 10) => "[" + string.Join(",", Enumerable.Range(first, count)) + "]";
 
     private static string Completion(string prompt, int maxTokens, bool usage = true) =>
-        $$"""{"model":"{{Name}}","prompt":{{prompt}},"max_tokens":{{maxTokens}},"ignore_eos":true,"stream":true,"stream_options":{"include_usage":{{(usage ? "true" : "false")}}}}""";
+        $$$"""{"model":"{{{Name}}}","prompt":{{{prompt}}},"max_tokens":{{{maxTokens}}},"ignore_eos":true,"stream":true,"stream_options":{"include_usage":{{{(usage ? "true" : "false")}}}}}""";
 
     [Fact]
     public async Task A_streamed_completion_has_one_chunk_per_token_a_finish_chunk_the_usage_and_DONE()
@@ -139,7 +139,7 @@ public sealed class ServeTests(SyntheticModelsFixture models) : IAsyncLifetime
     [Fact]
     public async Task A_chat_stream_opens_with_the_assistant_role_and_counts_the_stand_in_prompt_in_bytes()
     {
-        var body = $$"""{"model":"{{Name}}","messages":[{"role":"user","content":"hello"}],"max_completion_tokens":3,"ignore_eos":true,"stream":true,"stream_options":{"include_usage":true}}""";
+        var body = $$$"""{"model":"{{{Name}}}","messages":[{"role":"user","content":"hello"}],"max_completion_tokens":3,"ignore_eos":true,"stream":true,"stream_options":{"include_usage":true}}""";
         var r = await StreamAsync("/v1/chat/completions", body);
         var first = r.Lines[0].Json;
         Assert.Equal("chat.completion.chunk", first.GetProperty("object").GetString());
