@@ -22,7 +22,7 @@ internal sealed class ServeCommand : CliCommand<ServeCommandSettings>
     public override string Description =>
         "Prints the bound URL on one line (listening on http://HOST:PORT), then serves until Ctrl-C or SIGTERM.\n" +
         "Token-id prompts give exact lengths; ignore_eos or min_tokens force the output length; stream_options.include_usage adds the usage chunk.\n" +
-        "Every chunk carries ie_sent_unix_ns (the server's send time) and ie_batch_size; /v1/models and the x-ie-batching-policy header name the batching policy (README \"serve\").";
+        "Every chunk carries ie_sent_unix_ns (the server's send time) and ie_batch_size; /v1/models and the x-ie-batching-policy header name the batching policy (docs/serving.md).";
     public override IReadOnlyList<string> Examples =>
     [
         $"{EntryPoint.Name} serve                                 # synthetic tiny model on http://127.0.0.1:8000",
@@ -57,6 +57,7 @@ internal sealed class ServeCommand : CliCommand<ServeCommandSettings>
         {
             ctx.Out.WriteLine($"listening on {host.Url.GetLeftPart(UriPartial.Authority)}");
             ctx.Out.WriteLine($"model: {served.Name} (context {served.MaxRequestTokens} tokens); batching: {engine.Policy.Description}");
+            if (ctx.Verbose) ctx.Out.WriteLine($"engine: max_scheduled_tokens {engine.MaxScheduledTokens}");
             foreach (var line in NoteText.Console(facts.Notes)) ctx.Out.WriteLine(line);
             ctx.Out.WriteLine("Ctrl-C stops the server");
             ctx.Out.Flush();

@@ -69,7 +69,7 @@ internal sealed class ServeHost : IAsyncDisposable
         catch (IOException e)
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            throw new InferenceEconomicsException(ErrorKind.FileAccess, $"cannot listen on {settings.Host}:{settings.Port}: {e.Message}; choose another --port (0 picks a free one)", e);
+            throw new InferenceEconomicsException(ErrorKind.Usage, $"cannot listen on {settings.Host}:{settings.Port}: {e.Message}; choose another --port (0 picks a free one)", e);
         }
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         host.Url = new Uri(bound);

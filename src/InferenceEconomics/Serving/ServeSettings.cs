@@ -20,7 +20,7 @@ public sealed record ServeSettings
     /// <summary>The name clients send as "model"; null: the resolved model's display name.</summary>
     public string? ServedModelName { get; init; }
     /// <summary>Sequences one engine step may hold (GenAI's static_batching max_batch_size).</summary>
-    public int MaxBatch { get; init; } = 8;
+    public int MaxBatch { get; init; } = 4;
     /// <summary>When the engine is idle, how long the first arriving request waits for others to share its batch, ms.</summary>
     public double BatchWindowMs { get; init; } = 5;
     /// <summary>ONNX Runtime intra-op threads asked for; null: the engine's default.</summary>
@@ -37,7 +37,7 @@ public sealed record ServeSettings
             .Range(nameof(MaxBatch), MaxBatch, 1, MaxBatchLimit)
             .Range(nameof(BatchWindowMs), BatchWindowMs, 0, 10_000)
             .Range(nameof(IntraOpThreads), IntraOpThreads, 1, 256)
-            .Require(EngineRequested is EngineKind.Auto or EngineKind.GenAi, nameof(EngineRequested), EngineRequested,
+            .Require(EngineRequested is EngineKind.Auto or EngineKind.GenAi, nameof(EngineRequested), Words.Of(EngineRequested),
                 "cannot serve: serving runs ONNX Runtime GenAI's request engine", "use --engine genai (or leave it at auto)")
             .Require(!string.IsNullOrWhiteSpace(Host), nameof(Host), Host, "is empty", "give an address such as 127.0.0.1")
             .Require(ServedModelName is null || ServedModelName.Trim().Length > 0, nameof(ServedModelName), ServedModelName, "is empty", "give a name or leave it out")

@@ -57,6 +57,8 @@ public sealed class ServingEngine : IDisposable
     /// <summary>The most tokens (prompt + generated) one request may reach.</summary>
     public int MaxRequestTokens { get; }
     public int VocabSize { get; }
+    /// <summary>The engine's max_scheduled_tokens capability (tokens one step may schedule).</summary>
+    public long MaxScheduledTokens { get; private set; }
     public EngineInfo Info { get; }
     /// <summary>Requests admitted and not finished.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
@@ -199,8 +201,14 @@ public sealed class ServingEngine : IDisposable
         {
             OgaNative.Check(OgaNative.OgaEngineGetCapabilities(e, out var caps));
             int maxBatch;
-            try { maxBatch = (int)OgaNative.OgaEngineCapabilitiesGetConfiguredMaxBatchSize(caps); }
+            long maxScheduled;
+            try
+            {
+                maxBatch = (int)OgaNative.OgaEngineCapabilitiesGetConfiguredMaxBatchSize(caps);
+                maxScheduled = (long)OgaNative.OgaEngineCapabilitiesGetMaxScheduledTokens(caps);
+            }
             finally { OgaNative.OgaDestroyEngineCapabilities(caps); }
+            MaxScheduledTokens = maxScheduled;
             Policy = new BatchingPolicy("genai_engine_static", maxBatch, _settings.BatchWindowMs,
                 $"ONNX Runtime GenAI {Versions.GenAi} Engine, static batching: up to {maxBatch} requests run as one batch until its longest member ends; " +
                 $"requests arriving meanwhile wait for the next batch; an idle engine waits up to {_settings.BatchWindowMs.ToString(System.Globalization.CultureInfo.InvariantCulture)} ms for a batch to fill");

@@ -60,4 +60,34 @@ public sealed class ServeCommandTests(SyntheticModelsFixture models)
             if (!p.HasExited) p.Kill(entireProcessTree: true);
         }
     }
+
+    [Theory]
+    [InlineData("--port", "70000", "--port 70000: must be from 0 to 65535")]
+    [InlineData("--engine", "ort", "--engine ort: cannot serve")]
+    [InlineData("--host", "nowhere", "--host 'nowhere' is not an IP address")]
+    [InlineData("--max-batch", "0", "--max-batch 0: must be from 1 to 256")]
+    public void Bad_serve_options_get_one_line_and_exit_2(string option, string value, string expected)
+    {
+        var r = CliRunner.Run("serve", option, value);
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_port_already_in_use_is_one_line_and_exit_2()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            var r = CliRunner.Run("serve", "--model", models.Folder(WeightPrecision.Fp32), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(2, r.ExitCode);
+            var line = Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains($"cannot listen on 127.0.0.1:{port}", line, StringComparison.Ordinal);
+            Assert.Contains("choose another --port (0 picks a free one)", line, StringComparison.Ordinal);
+        }
+        finally { listener.Stop(); }
+    }
 }
