@@ -15,6 +15,7 @@ namespace InferenceEconomics.Cli
         public static IReadOnlyList<ICliCommand> Commands { get; } =
         [
             new RunCommand(),
+            new ServeCommand(),
             ModelsCommands.Group,
             new CostCommand(),
             new RatesCommand(),
