@@ -106,7 +106,7 @@ internal static class CostOptions
             spec = profile.ToSpec();
             double share = profile.Request?.CachedPrefixShare ?? profile.Task?.CachedPrefixShare ?? 0;
             if (f.InputTokens is { } i && f.CachedInputTokens is null)
-                spec = spec with { CachedInputTokens = WorkloadDefinition.Cached(i, share) };
+                spec = spec with { CachedInputTokens = WorkloadDefinitions.Cached(i, share) };
             if (f.InputTokens is not null || f.CachedInputTokens is not null || f.OutputTokens is not null || f.ReasoningTokens is not null
                 || f.CacheWriteTokens is not null || f.CacheTtl is not null)
                 spec = spec with { Name = $"{profile.Name} (modified)" };

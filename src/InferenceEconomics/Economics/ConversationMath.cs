@@ -1,16 +1,5 @@
 namespace InferenceEconomics.Economics;
 
-/// <summary>
-/// The tokens of turn <see cref="Turn"/> (1-based) of a conversation whose whole history is resent:
-/// its prompt (<see cref="ContextTokens"/>), the part an earlier turn already held (<see cref="HistoryTokens"/>:
-/// the previous prompt and answer) and the new part (<see cref="NewTokens"/>: this turn's user message and retrieved context).
-/// </summary>
-public sealed record TurnTokens(int Turn, int ContextTokens, int HistoryTokens, int NewTokens, int AssistantTokens)
-{
-    /// <summary>Tokens in the sequence when this turn's answer is complete: the next turn's history.</summary>
-    public int EndTokens => ContextTokens + AssistantTokens;
-}
-
 /// <summary>The token arithmetic of a conversation (docs/economics.md "Conversations").</summary>
 public static class ConversationMath
 {
@@ -20,25 +9,8 @@ public static class ConversationMath
 
     public static double CacheTtlSeconds(bool oneHour) => oneHour ? OneHourCacheTtlSeconds : DefaultCacheTtlSeconds;
 
-    /// <summary>
-    /// context_1 = system + user_1 + retrieved_1; context_i = context_(i-1) + assistant_(i-1) + user_i + retrieved_i.
-    /// History of turn 1 is 0 (nothing held yet); of turn i, context_(i-1) + assistant_(i-1).
-    /// </summary>
-    public static IReadOnlyList<TurnTokens> Turns(ConversationShape c)
-    {
-        ArgumentNullException.ThrowIfNull(c);
-        var list = new List<TurnTokens>(c.Turns.Count);
-        int history = 0;
-        for (int i = 0; i < c.Turns.Count; i++)
-        {
-            var t = c.Turns[i];
-            int fresh = t.UserTokens + t.RetrievedTokens + (i == 0 ? c.SystemPromptTokens : 0);
-            var turn = new TurnTokens(i + 1, history + fresh, history, fresh, t.AssistantTokens);
-            list.Add(turn);
-            history = turn.EndTokens;
-        }
-        return list;
-    }
+    /// <summary>The turns of a conversation (<see cref="TurnTokens.Of"/>).</summary>
+    public static IReadOnlyList<TurnTokens> Turns(ConversationShape c) => TurnTokens.Of(c);
 
     /// <summary>
     /// The API request of one turn. Without caching every prompt token is plain input. With caching the

@@ -17,79 +17,25 @@ internal sealed record WorkloadFileDocument
     public required IReadOnlyList<WorkloadDefinition> Workloads { get; init; }
 }
 
-/// <summary>One workload: exactly one of <see cref="Request"/>, <see cref="Conversation"/>, <see cref="Task"/>.</summary>
-public sealed record WorkloadDefinition
+/// <summary>The request a workload prices per call (Economics' view of a workload definition).</summary>
+public static class WorkloadDefinitions
 {
-    public required string Name { get; init; }
-    public string Description { get; init; } = "";
-    /// <summary>Why the cached share (or the shape) is what it is, in one line.</summary>
-    public string? Why { get; init; }
-    public RequestShape? Request { get; init; }
-    public ConversationShape? Conversation { get; init; }
-    public TaskShape? Task { get; init; }
-
-    /// <summary>request | conversation | task</summary>
-    public string Kind => Conversation is not null ? "conversation" : Task is not null ? "task" : "request";
-
     /// <summary>
     /// The request a run's scenario is chosen and priced for: the request itself, one call of a task, or a
     /// conversation's mean turn (its mean context and mean assistant tokens, no cached share).
     /// </summary>
-    public WorkloadSpec ToSpec()
+    public static WorkloadSpec ToSpec(this WorkloadDefinition w)
     {
-        if (Request is { } r) return new(Name, r.InputTokens, Cached(r.InputTokens, r.CachedPrefixShare), r.OutputTokens, r.ReasoningTokens);
-        if (Task is { } t) return new(Name, t.InputTokens, Cached(t.InputTokens, t.CachedPrefixShare), t.OutputTokens, t.ReasoningTokens);
-        var c = Conversation!;
+        if (w.Request is { } r) return new(w.Name, r.InputTokens, Cached(r.InputTokens, r.CachedPrefixShare), r.OutputTokens, r.ReasoningTokens);
+        if (w.Task is { } t) return new(w.Name, t.InputTokens, Cached(t.InputTokens, t.CachedPrefixShare), t.OutputTokens, t.ReasoningTokens);
+        var c = w.Conversation!;
         var turns = ConversationMath.Turns(c);
-        return new(Name, (int)Math.Round(turns.Average(x => (double)x.ContextTokens), MidpointRounding.AwayFromZero), 0,
+        return new(w.Name, (int)Math.Round(turns.Average(x => (double)x.ContextTokens), MidpointRounding.AwayFromZero), 0,
             (int)Math.Round(turns.Average(x => (double)x.AssistantTokens), MidpointRounding.AwayFromZero), 0);
     }
 
     public static int Cached(int input, double share) => (int)Math.Round(input * share, MidpointRounding.AwayFromZero);
-}
 
-/// <summary>Tokens of one request; <see cref="CachedPrefixShare"/> of the input is a prefix an API reads from its cache.</summary>
-public sealed record RequestShape
-{
-    public required int InputTokens { get; init; }
-    public double CachedPrefixShare { get; init; }
-    public required int OutputTokens { get; init; }
-    public int ReasoningTokens { get; init; }
-}
-
-/// <summary>A conversation: the whole history (system prompt, every earlier turn) is resent each turn.</summary>
-public sealed record ConversationShape
-{
-    public int SystemPromptTokens { get; init; }
-    /// <summary>Seconds between one turn's request and the next: a cached history is read only within the cache lifetime.</summary>
-    public double TurnSpacingSeconds { get; init; } = DefaultTurnSpacingSeconds;
-    public required IReadOnlyList<TurnShape> Turns { get; init; }
-
-    public const double DefaultTurnSpacingSeconds = 60;
-}
-
-/// <summary>One turn: the user's message, context retrieved for it (kept in the history), the assistant's answer.</summary>
-public sealed record TurnShape
-{
-    public required int UserTokens { get; init; }
-    public int RetrievedTokens { get; init; }
-    public required int AssistantTokens { get; init; }
-}
-
-/// <summary>
-/// An agent task: <see cref="CallsPerTask"/> model calls of the given shape per attempt; a share
-/// <see cref="RetryRate"/> of the calls is repeated once; an attempt completes the task with probability
-/// <see cref="SuccessRate"/> (failed attempts are paid and the task is tried again).
-/// </summary>
-public sealed record TaskShape
-{
-    public required int CallsPerTask { get; init; }
-    public required int InputTokens { get; init; }
-    public double CachedPrefixShare { get; init; }
-    public required int OutputTokens { get; init; }
-    public int ReasoningTokens { get; init; }
-    public double RetryRate { get; init; }
-    public double SuccessRate { get; init; } = 1;
 }
 
 /// <summary>Reads workload files strictly: every error is one line naming the file and the JSON path.</summary>
