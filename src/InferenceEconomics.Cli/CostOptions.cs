@@ -81,13 +81,15 @@ internal static class CostOptions
     /// The cost request the options describe, or null when no machine price was given — then no other cost
     /// option may be given either (it would be silently ignored).
     /// </summary>
-    public static CostRequest? Request<T>(T settings, IReadOnlyDictionary<CliParameter, IReadOnlyList<string>> given) where T : ICostSettings
+    /// <param name="workloadAlone">`run`: --workload also chooses the sweep's lengths, so it may come without a price.</param>
+    public static CostRequest? Request<T>(T settings, IReadOnlyDictionary<CliParameter, IReadOnlyList<string>> given, bool workloadAlone = false) where T : ICostSettings
     {
         var m = settings.Cost.Machine;
         bool priced = m.PricePerHour is not null || m.Gpu is not null || m.Capex is not null;
         if (!priced)
         {
-            var stray = given.Keys.FirstOrDefault(p => p.Path.StartsWith("Cost.", StringComparison.Ordinal) || p.Path.StartsWith("Workload.", StringComparison.Ordinal));
+            var stray = given.Keys.FirstOrDefault(p => (p.Path.StartsWith("Cost.", StringComparison.Ordinal) || p.Path.StartsWith("Workload.", StringComparison.Ordinal))
+                                                       && !(workloadAlone && p.Path == "Workload." + nameof(WorkloadFlags.Name)));
             if (stray is not null)
                 throw ValueParsers.Usage($"{stray.Name} is a cost option: price the machine too (--gpu NAME, --price-per-hour X or --capex X)");
             return null;
