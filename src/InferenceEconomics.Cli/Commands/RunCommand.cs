@@ -87,17 +87,17 @@ internal sealed class RunCommand : CliCommand<RunCommandSettings>
         var workload = s.Workload.Name is { } wn ? Workloads.Resolve(wn) : null;
         if (workload is not null)
         {
-            if (ctx.Given.Keys.Any(p => p.Path == "Run." + nameof(RunSettings.PromptTokens)))
-                throw ValueParsers.Usage("--workload sets the prompt lengths to the workload's own: drop --prompt-tokens (or --workload)");
+            bool Given(string property) => ctx.Given.Keys.Any(p => p.Path == "Run." + property);
             var spec = workload.ToSpec();
             var (prompts, gens) = workload.Conversation is { } cv
                 ? (TurnTokens.Of(cv).Select(t => t.ContextTokens).Distinct().Order().ToList(), TurnTokens.Of(cv).Select(t => Math.Max(2, t.AssistantTokens)).Distinct().Order().ToList())
                 : ([spec.InputTokens], [Math.Max(2, spec.GeneratedTokens)]);
+            // Lengths the user lists win (the cost analysis then labels its estimates); otherwise the workload's own.
             settings = settings with
             {
                 Workload = s.Workload.Name,
-                PromptTokens = prompts,
-                GenTokens = ctx.Given.Keys.Any(p => p.Path == "Run." + nameof(RunSettings.GenTokens)) ? settings.GenTokens : gens,
+                PromptTokens = Given(nameof(RunSettings.PromptTokens)) ? settings.PromptTokens : prompts,
+                GenTokens = Given(nameof(RunSettings.GenTokens)) ? settings.GenTokens : gens,
             };
         }
         // A priced run draws the interactivity frontier: without --batch it sweeps enough batch sizes for it,
