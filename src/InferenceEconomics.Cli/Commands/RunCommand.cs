@@ -32,7 +32,9 @@ internal sealed class RunCommand : CliCommand<RunCommandSettings>
     public override string Usage => $"{EntryPoint.Name} [run] [options]";
     public override string Description =>
         "Writes results/<utc-time>_<host>_<model>/result.json, report.md, report.html, scenarios.csv and charts/ (schema: results/README.md).\n" +
-        "Every list option takes a comma list; the sweep is their cross product. A machine price adds the cost section to the reports.";
+        "Every list option takes a comma list; the sweep is their cross product. A machine price adds the cost section to the reports.\n" +
+        "--workload also sets the sweep's lengths to the workload's own (a conversation's context at every turn) and measures a\n" +
+        "conversation's turns with KV reuse against full re-prefill (docs/workloads.md).";
     public override IReadOnlyList<string> Examples =>
     [
         $"{EntryPoint.Name}                                   # synthetic tiny model on CPU, full report",
@@ -40,6 +42,7 @@ internal sealed class RunCommand : CliCommand<RunCommandSettings>
         $"{EntryPoint.Name} --model synthetic:phi-3-mini --precision int4 --batch 1 --prompt-tokens 128 --gen-tokens 16",
         $"{EntryPoint.Name} --model path/to/builder-output   # any folder made by onnxruntime-genai's model builder",
         $"{EntryPoint.Name} --price-per-hour 2.49 --workload chat --requests-per-day 50000",
+        $"{EntryPoint.Name} --workload chat-conversation --batch 1 --price-per-hour 0.4   # cost per conversation, KV reuse measured",
     ];
 
     public RunCommand()
