@@ -48,6 +48,10 @@ public sealed record ConversationApiLine
     public int? DearerThanSelfHostedFromTurn { get; init; }
     /// <summary>The same against self-hosted with KV reuse; null: never, or KV reuse not measured.</summary>
     public int? DearerThanKvReuseFromTurn { get; init; }
+    /// <summary>The reverse: first turn from which every later self-hosted turn (re-prefill) costs more than this API with caching; null: never.</summary>
+    public int? SelfHostedDearerFromTurn { get; init; }
+    /// <summary>The same for self-hosted with KV reuse; null: never, or not measured.</summary>
+    public int? KvReuseDearerFromTurn { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
@@ -165,6 +169,8 @@ internal static class OutcomeCost
                 UncachedTotal = SumOrNull(plain),
                 DearerThanSelfHostedFromTurn = DearerFrom(cached, self.Select(s => (double?)s.Dollars).ToList()),
                 DearerThanKvReuseFromTurn = DearerFrom(cached, self.Select(s => s.KvReuseDollars).ToList()),
+                SelfHostedDearerFromTurn = DearerFrom(self.Select(s => (double?)s.Dollars).ToList(), cached),
+                KvReuseDearerFromTurn = DearerFrom(self.Select(s => s.KvReuseDollars).ToList(), cached),
                 Notes = notes.Distinct().ToList(),
             });
         }

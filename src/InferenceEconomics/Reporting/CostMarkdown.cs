@@ -128,19 +128,24 @@ public static class CostMarkdown
         AppendTable(sb, ["Turn", "context tokens", "new tokens", "self-hosted", "self-hosted, KV reuse", .. c.Api.Select(a => $"{a.Model} (cached)")], perTurn,
             [true, true, true, true, true, .. c.Api.Select(_ => true)]);
         sb.AppendLine();
-        string From(int? turn) => turn is { } t ? (t == 1 ? "every turn" : $"from turn {t}") : "no";
+        // Which side costs more per turn, and from which turn on (to the end of the conversation).
+        static string Who(int? apiFrom, int? selfFrom) =>
+            apiFrom is { } a ? (a == 1 ? "API dearer every turn" : $"API dearer from turn {a}")
+            : selfFrom is { } h ? (h == 1 ? "self-hosted dearer every turn" : $"self-hosted dearer from turn {h}")
+            : "neither side from some turn to the end";
         var totals = new List<string[]>
         {
-            new[] { "self-hosted (re-prefill)", Money(c.SelfHostedTotal), "-", "-" },
-            new[] { "self-hosted (KV reuse)", c.SelfHostedKvReuseTotal is null ? "not measured" : Money(c.SelfHostedKvReuseTotal), "-", "-" },
+            new[] { "self-hosted (re-prefill)", Money(c.SelfHostedTotal), "", "" },
+            new[] { "self-hosted (KV reuse)", c.SelfHostedKvReuseTotal is null ? "not measured" : Money(c.SelfHostedKvReuseTotal), "", "" },
         };
         foreach (var a in c.Api)
         {
-            totals.Add([$"{a.Provider}/{a.Model}, cached", Money(a.CachedTotal), From(a.DearerThanSelfHostedFromTurn),
-                c.SelfHostedKvReuseTotal is null ? "-" : From(a.DearerThanKvReuseFromTurn)]);
+            bool known = a.CachedTotal is not null;
+            totals.Add([$"{a.Provider}/{a.Model}, cached", Money(a.CachedTotal), known ? Who(a.DearerThanSelfHostedFromTurn, a.SelfHostedDearerFromTurn) : "unknown",
+                c.SelfHostedKvReuseTotal is null ? "not measured" : known ? Who(a.DearerThanKvReuseFromTurn, a.KvReuseDearerFromTurn) : "unknown"]);
             totals.Add([$"{a.Provider}/{a.Model}, no caching", Money(a.UncachedTotal), "", ""]);
         }
-        AppendTable(sb, ["Option", "$ / conversation", "costs more per turn than self-hosted", "than self-hosted with KV reuse"], totals, [false, true, false, false]);
+        AppendTable(sb, ["Option", "$ / conversation", "per turn vs self-hosted (re-prefill)", "per turn vs self-hosted (KV reuse)"], totals, [false, true, false, false]);
     }
 
     /// <summary>

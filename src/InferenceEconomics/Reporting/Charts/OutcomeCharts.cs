@@ -23,22 +23,22 @@ internal static class OutcomeCharts
         const string title = "Cost per conversation vs number of turns";
         var series = new List<(string Label, double[] Y, Color Color, bool Dotted, float Width)>
         {
-            ("self-hosted, re-prefill every turn", Cumulative(c.SelfHosted.Select(s => (double?)s.Dollars)), Colors.DarkGreen, false, 3),
+            ("self-hosted, re-prefill", Cumulative(c.SelfHosted.Select(s => (double?)s.Dollars)), Colors.DarkGreen, false, 3),
         };
         if (c.SelfHostedKvReuseTotal is not null)
-            series.Add(("self-hosted, KV reuse (measured)", Cumulative(c.SelfHosted.Select(s => s.KvReuseDollars)), Colors.LimeGreen, false, 3));
+            series.Add(("self-hosted, KV reuse", Cumulative(c.SelfHosted.Select(s => s.KvReuseDollars)), Colors.LimeGreen, false, 3));
         var palette = new ScottPlot.Palettes.Category10();
         int[] colors = [0, 1, 3, 4];
         int k = 0;
         foreach (var a in c.Api.Where(a => a.CachedTotal is not null && a.UncachedTotal is not null).OrderBy(a => a.CachedTotal).Take(MaxApis))
         {
             var color = palette.GetColor(colors[k++ % colors.Length]);
-            series.Add(($"{a.Provider} {a.Model}, cached", Cumulative(a.CachedDollars), color, false, 2));
-            series.Add(($"{a.Provider} {a.Model}, no caching", Cumulative(a.UncachedDollars), color, true, 2));
+            series.Add(($"{a.Model} cached", Cumulative(a.CachedDollars), color, false, 2));
+            series.Add(($"{a.Model} uncached", Cumulative(a.UncachedDollars), color, true, 2));
         }
         double[] xs = Enumerable.Range(1, c.Turns.Count).Select(i => (double)i).ToArray();
         var plot = RunCharts.NewPlot(title, "turns in the conversation", "US$ per conversation", tags,
-            Inv($"{c.Workload}: the whole history resent each turn, {c.TurnSpacingSeconds:0.#} s apart (API cache lifetime {c.CacheTtlSeconds:0} s); self-hosted at batch {c.BatchSize}"));
+            Inv($"{c.Workload} ($ at {c.Turns.Count} turns in the legend): the whole history resent each turn, {c.TurnSpacingSeconds:0.#} s apart (API cache lifetime {c.CacheTtlSeconds:0} s); self-hosted at batch {c.BatchSize}"));
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         foreach (var x in xs) ticks.AddMajor(x, x.ToString("0", CultureInfo.InvariantCulture));
         plot.Axes.Bottom.TickGenerator = ticks;
@@ -80,7 +80,7 @@ internal static class OutcomeCharts
             line.LineWidth = s.Width;
             line.MarkerSize = 5;
             if (s.Dotted) line.LinePattern = LinePattern.Dotted;
-            line.LegendText = $"{s.Label} ({Money(s.Y[^1])} at {xText(xs[^1])})";
+            line.LegendText = $"{s.Label}: {Money(s.Y[^1])}";
         }
         if (markX is { } m)
         {
@@ -96,7 +96,8 @@ internal static class OutcomeCharts
         }
         else if (all.Count > 0) plot.Axes.SetLimitsY(0, all.Max() * 1.08);
         plot.ShowLegend(Edge.Bottom);
-        return new ChartSpec(name, title, plot, ChartImage.DefaultWidth, RunCharts.HeightFor(tags) + 20 + 18 * ((series.Count + 2) / 2)) { LogY = log };
+        plot.Legend.Orientation = Orientation.Horizontal;
+        return new ChartSpec(name, title, plot, ChartImage.DefaultWidth, RunCharts.HeightFor(tags) + 40 + 21 * ((series.Count + 2) / 2)) { LogY = log };
     }
 
     /// <summary>Running sums: y[n-1] = the cost of the first n turns; NaN from the first unknown price on (not drawn as 0).</summary>
