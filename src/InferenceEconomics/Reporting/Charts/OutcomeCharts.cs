@@ -36,6 +36,7 @@ internal static class OutcomeCharts
             series.Add(($"{a.Model} cached", Cumulative(a.CachedDollars), color, false, 2));
             series.Add(($"{a.Model} uncached", Cumulative(a.UncachedDollars), color, true, 2));
         }
+        series = series.Select(x => x with { Label = $"{x.Label}: {(double.IsFinite(x.Y[^1]) ? Money(x.Y[^1]) : "unknown")}" }).ToList();
         double[] xs = Enumerable.Range(1, c.Turns.Count).Select(i => (double)i).ToArray();
         var plot = RunCharts.NewPlot(title, "turns in the conversation", "US$ per conversation", tags,
             Inv($"{c.Workload} ($ at {c.Turns.Count} turns in the legend): the whole history resent each turn, {c.TurnSpacingSeconds:0.#} s apart (API cache lifetime {c.CacheTtlSeconds:0} s); self-hosted at batch {c.BatchSize}"));
@@ -54,15 +55,15 @@ internal static class OutcomeCharts
         double Calls(double s) => OutcomeCostFormula(t, s);
         var series = new List<(string Label, double[] Y, Color Color, bool Dotted, float Width)>
         {
-            ("self-hosted", xs.Select(s => t.SelfHostedPerCall * Calls(s)).ToArray(), Colors.DarkGreen, false, 3),
+            ($"self-hosted: {Money(t.SelfHostedPerTask)}", xs.Select(s => t.SelfHostedPerCall * Calls(s)).ToArray(), Colors.DarkGreen, false, 3),
         };
         var palette = new ScottPlot.Palettes.Category10();
         int[] colors = [0, 1, 3, 4, 9, 5];
         int k = 0;
         foreach (var a in t.Api.Where(a => a.PerCall is > 0).Take(6))
-            series.Add(($"{a.Provider} {a.Model}", xs.Select(s => a.PerCall!.Value * Calls(s)).ToArray(), palette.GetColor(colors[k++ % colors.Length]), false, 2));
+            series.Add(($"{a.Model}: {Money(a.PerTask!.Value)}", xs.Select(s => a.PerCall!.Value * Calls(s)).ToArray(), palette.GetColor(colors[k++ % colors.Length]), false, 2));
         var plot = RunCharts.NewPlot(title, "success rate of an attempt", "US$ per completed task", tags,
-            Inv($"{t.Workload}: {t.CallsPerTask} calls per attempt, {t.RetryRate * 100:0.#}% retried; expected calls = calls x (1 + retry) / success"));
+            Inv($"{t.Workload} ($ at its success rate {t.SuccessRate:0.##} in the legend): {t.CallsPerTask} calls per attempt, {t.RetryRate * 100:0.#}% retried; expected calls = calls x (1 + retry) / success"));
         return Lines(plot, "task_cost", title, xs, series, tags, x => x.ToString("0.##", CultureInfo.InvariantCulture), t.SuccessRate);
     }
 
@@ -80,7 +81,7 @@ internal static class OutcomeCharts
             line.LineWidth = s.Width;
             line.MarkerSize = 5;
             if (s.Dotted) line.LinePattern = LinePattern.Dotted;
-            line.LegendText = $"{s.Label}: {Money(s.Y[^1])}";
+            line.LegendText = s.Label;
         }
         if (markX is { } m)
         {
