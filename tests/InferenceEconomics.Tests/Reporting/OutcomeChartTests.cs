@@ -39,4 +39,23 @@ public class OutcomeChartTests
         Assert.Equal(3.0, y[1]);
         Assert.True(double.IsNaN(y[2]) && double.IsNaN(y[3])); // never drawn as if the unknown turn were free
     }
+
+    [Fact]
+    public void The_report_shows_each_turns_ratio_of_the_same_round()
+    {
+        var turn = new TurnMeasurement
+        {
+            Turn = 2, HistoryTokens = 300, NewTokens = 100, ContextTokens = 400, AssistantTokens = 50,
+            IncrementalPrefillSeconds = [0.01, 0.03], FullPrefillSeconds = [0.1, 0.1],
+        };
+        turn = turn with { Summary = InferenceEconomics.Metrics.ConversationMetrics.Summarize(turn) };
+        var md = MarkdownExporter.ConversationMarkdown(new ConversationMeasurement { Workload = "w", Rounds = 2, Turns = [turn] });
+        // Ratios 0.01 / 0.1 = 0.1 and 0.03 / 0.1 = 0.3: median 0.2; incremental median (0.01 + 0.03) / 2 = 20 ms;
+        // tok/s per round 100 / 0.01 = 10,000 and 100 / 0.03 = 3,333.3: median 6,666.7.
+        var row = md.Split('\n').Single(l => l.StartsWith("|    2 ", StringComparison.Ordinal));
+        Assert.Contains("0.2 x", row);
+        Assert.Contains("0.1..0.3", row);
+        Assert.Contains("20 ms", row);
+        Assert.Contains("6666.7 tok/s", row);
+    }
 }
