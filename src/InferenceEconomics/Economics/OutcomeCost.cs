@@ -113,6 +113,7 @@ internal static class OutcomeCost
         if (measured is null) labels.Add(Notes.KvReuseNotMeasured.Text);
         else if (!string.Equals(measured.Workload, w.Name, StringComparison.OrdinalIgnoreCase)) labels.Add(Notes.KvReuseOtherConversation(measured.Workload).Text);
         if (measured is not null) labels.Add(Notes.KvReuseMemoryNotPriced.Text);
+        if (measured?.StoppedReason is { } stopped) labels.Add(Notes.KvReuseStopped(stopped).Text);
         if (measured is not null && measured.BatchSize != batch)
             labels.Add($"KV reuse at batch {batch}: the prefill at batch {batch} times the measured ratio incremental / full prefill of each turn at batch {measured.BatchSize} (estimated)");
 

@@ -34,6 +34,9 @@ public static class Notes
     public static Note KvReuseNotMeasured { get; } = new(NoteKind.NotMeasured, "kv_reuse_not_measured",
         "self-hosted with KV reuse not measured: the run has no conversation measurement (run --workload with this conversation)");
 
+    public static Note KvReuseStopped(string reason) => new(NoteKind.NotMeasured, "kv_reuse_stopped",
+        $"the KV-reuse measurement stopped short ({reason}): turns without samples are shown as not measured");
+
     public static Note KvReuseMemoryNotPriced { get; } = new(NoteKind.Assumption, "kv_reuse_memory",
         "KV reuse assumes the server keeps each conversation's KV cache between turns; the memory it holds meanwhile is not priced");
 
