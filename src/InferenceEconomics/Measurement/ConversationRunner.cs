@@ -17,7 +17,7 @@ internal static class ConversationRunner
         int rounds, int seed, CancellationToken ct = default)
     {
         if (engine is not IConversationEngine conv)
-            return Empty(workload, turns, rounds, $"the {Words.Of(engine.Info.Name)} engine cannot keep a sequence's KV cache across turns here; measure with --engine genai");
+            return Empty(workload, turns, rounds, $"the {Words.Of(engine.Info.Name)} engine cannot keep a sequence's KV cache across turns");
         var ids = turns.Select(t => new ConversationTurnIds(PromptGenerator.Generate(config, 1, t.NewTokens, seed + t.Turn), t.AssistantTokens)).ToList();
         var fullIds = turns.Select(t => PromptGenerator.Generate(config, 1, t.ContextTokens, seed)).ToList();
         var inc = turns.Select(_ => new List<double>()).ToList();

@@ -42,7 +42,7 @@ public sealed record RunSettings
     /// <summary>
     /// A workload (built-in name or workload file) the sweep measures: prompt lengths = its request's input, or a
     /// conversation's context length at each turn; generated = its output (+ reasoning) or each turn's answer.
-    /// A conversation is also measured turn by turn with KV reuse against full re-prefill (batch 1, GenAI).
+    /// A conversation is also measured turn by turn with KV reuse against full re-prefill (batch 1; GenAI, or ORT on GroupQueryAttention models with a shared KV buffer).
     /// </summary>
     public string? Workload { get; init; }
     /// <summary>Interleaved rounds of a conversation measurement (after one warm-up round).</summary>
