@@ -51,8 +51,8 @@ internal static class CostOptions
         c.Option(s => s.Cost.Machine.OtherPerHour, "--other-per-hour", "X", "owned: other $/hour (space, staff)", Price, Machine);
         c.Option(s => s.Cost.Machine.Watts, "--watts", "W", "average machine power, used only when the run measured none (labelled estimated)", group: Machine);
 
-        c.Option(s => s.Workload.Name, "--workload", "NAME", $"a workload profile ({EntryPoint.Name} rates workloads)", group: WorkloadGroup,
-            defaultText: CostAnalyzer.DefaultWorkload, choices: Workloads.All.Select(w => w.Name).ToList());
+        c.Option(s => s.Workload.Name, "--workload", "NAME|FILE", $"a built-in workload ({EntryPoint.Name} rates workloads: {string.Join(", ", Workloads.All.Select(w => w.Name))}) or a workload file (docs/workloads.md; FILE#NAME picks one of several)",
+            group: WorkloadGroup, defaultText: CostAnalyzer.DefaultWorkload);
         c.Option(s => s.Workload.InputTokens, "--input-tokens", "N", "input tokens per request (overrides the profile's)", group: WorkloadGroup);
         c.Option(s => s.Workload.CachedInputTokens, "--cached-input-tokens", "N", "of which a cached prefix", group: WorkloadGroup);
         c.Option(s => s.Workload.OutputTokens, "--output-tokens", "N", "output tokens per request", group: WorkloadGroup);
@@ -81,31 +81,34 @@ internal static class CostOptions
     /// The cost request the options describe, or null when no machine price was given — then no other cost
     /// option may be given either (it would be silently ignored).
     /// </summary>
-    public static CostRequest? Request<T>(T settings, IReadOnlyDictionary<CliParameter, IReadOnlyList<string>> given) where T : ICostSettings
+    /// <param name="workloadAlone">`run`: --workload also chooses the sweep's lengths, so it may come without a price.</param>
+    public static CostRequest? Request<T>(T settings, IReadOnlyDictionary<CliParameter, IReadOnlyList<string>> given, bool workloadAlone = false) where T : ICostSettings
     {
         var m = settings.Cost.Machine;
         bool priced = m.PricePerHour is not null || m.Gpu is not null || m.Capex is not null;
         if (!priced)
         {
-            var stray = given.Keys.FirstOrDefault(p => p.Path.StartsWith("Cost.", StringComparison.Ordinal) || p.Path.StartsWith("Workload.", StringComparison.Ordinal));
+            var stray = given.Keys.FirstOrDefault(p => (p.Path.StartsWith("Cost.", StringComparison.Ordinal) || p.Path.StartsWith("Workload.", StringComparison.Ordinal))
+                                                       && !(workloadAlone && p.Path == "Workload." + nameof(WorkloadFlags.Name)));
             if (stray is not null)
                 throw ValueParsers.Usage($"{stray.Name} is a cost option: price the machine too (--gpu NAME, --price-per-hour X or --capex X)");
             return null;
         }
-        return settings.Cost with { Workload = Workload(settings.Workload) };
+        var definition = settings.Workload.Name is { } n ? Workloads.Resolve(n) : null;
+        return settings.Cost with { Workload = Workload(settings.Workload, definition), Outcome = definition is { Kind: not "request" } ? definition : null };
     }
 
     /// <summary>A named profile, a custom one from token flags, or both (flags override the profile); null: the analyzer's default.</summary>
-    private static WorkloadSpec? Workload(WorkloadFlags f)
+    private static WorkloadSpec? Workload(WorkloadFlags f, WorkloadDefinition? profile)
     {
         if (!f.Any) return null;
         WorkloadSpec spec;
-        if (f.Name is not null)
+        if (profile is not null)
         {
-            var profile = Workloads.Find(f.Name);
             spec = profile.ToSpec();
+            double share = profile.Request?.CachedPrefixShare ?? profile.Task?.CachedPrefixShare ?? 0;
             if (f.InputTokens is { } i && f.CachedInputTokens is null)
-                spec = spec with { CachedInputTokens = (int)Math.Round(i * profile.CachedPrefixShare, MidpointRounding.AwayFromZero) };
+                spec = spec with { CachedInputTokens = WorkloadDefinitions.Cached(i, share) };
             if (f.InputTokens is not null || f.CachedInputTokens is not null || f.OutputTokens is not null || f.ReasoningTokens is not null
                 || f.CacheWriteTokens is not null || f.CacheTtl is not null)
                 spec = spec with { Name = $"{profile.Name} (modified)" };

@@ -139,9 +139,13 @@ internal sealed class RatesWorkloadsCommand : CliCommand<NoSettings>
         var rows = Workloads.All.Select(w =>
         {
             var s = w.ToSpec();
-            return new[] { w.Name, $"{s.InputTokens:N0}", $"{s.CachedInputTokens:N0} ({w.CachedPrefixShare * 100:0}%)", $"{s.OutputTokens:N0}", $"{s.ReasoningTokens:N0}", w.Description };
+            double? share = w.Request?.CachedPrefixShare ?? w.Task?.CachedPrefixShare;
+            string cached = share is { } sh ? $"{s.CachedInputTokens:N0} ({sh * 100:0}%)" : "history, per turn";
+            string input = w.Conversation is { } c ? $"{ConversationMath.Turns(c)[0].ContextTokens:N0}..{ConversationMath.Turns(c)[^1].ContextTokens:N0}" : $"{s.InputTokens:N0}";
+            return new[] { w.Name, w.Kind, input, cached, $"{s.OutputTokens:N0}", $"{s.ReasoningTokens:N0}", w.Description };
         }).ToList();
-        context.Out.Write(CostMarkdown.Table(["--workload", "input", "cached prefix", "output", "reasoning", "what"], rows, [false, true, true, true, true, false]));
+        context.Out.Write(CostMarkdown.Table(["--workload", "kind", "input", "cached prefix", "output", "reasoning", "what"], rows, [false, false, true, true, true, true, false]));
+        context.Out.WriteLine("A workload file in the same format (docs/workloads.md) describes your own: --workload FILE.");
         return 0;
     }
 }

@@ -32,7 +32,9 @@ internal sealed class RunCommand : CliCommand<RunCommandSettings>
     public override string Usage => $"{EntryPoint.Name} [run] [options]";
     public override string Description =>
         "Writes results/<utc-time>_<host>_<model>/result.json, report.md, report.html, scenarios.csv and charts/ (schema: results/README.md).\n" +
-        "Every list option takes a comma list; the sweep is their cross product. A machine price adds the cost section to the reports.";
+        "Every list option takes a comma list; the sweep is their cross product. A machine price adds the cost section to the reports.\n" +
+        "--workload also sets the sweep's lengths to the workload's own (a conversation's context at every turn) and measures a\n" +
+        "conversation's turns with KV reuse against full re-prefill (docs/workloads.md).";
     public override IReadOnlyList<string> Examples =>
     [
         $"{EntryPoint.Name}                                   # synthetic tiny model on CPU, full report",
@@ -40,6 +42,7 @@ internal sealed class RunCommand : CliCommand<RunCommandSettings>
         $"{EntryPoint.Name} --model synthetic:phi-3-mini --precision int4 --batch 1 --prompt-tokens 128 --gen-tokens 16",
         $"{EntryPoint.Name} --model path/to/builder-output   # any folder made by onnxruntime-genai's model builder",
         $"{EntryPoint.Name} --price-per-hour 2.49 --workload chat --requests-per-day 50000",
+        $"{EntryPoint.Name} --workload chat-conversation --batch 1 --price-per-hour 0.4   # cost per conversation, KV reuse measured",
     ];
 
     public RunCommand()
@@ -62,6 +65,7 @@ internal sealed class RunCommand : CliCommand<RunCommandSettings>
             defaultText: $"half the logical cores, 1..16 ({EngineOptions.DefaultIntraOpThreads} here)");
         Flag(s => s.Run.CudaGraph, "--cuda-graph", "capture the decode step in a CUDA graph (ort engine on CUDA)");
         Option(s => s.Run.CooldownSeconds, "--cooldown", "S", "idle seconds between scenarios, so a GPU settles before the next one");
+        Option(s => s.Run.ConversationRounds, "--conversation-rounds", "N", "interleaved rounds of KV reuse vs full re-prefill when --workload is a conversation");
         Option(s => s.Run.MaxScenarios, "--max-scenarios", "N", "the largest sweep accepted (a guard against a typo in a list)");
         Option(s => s.Results, "--results", "DIR", "where run folders go", defaultText: "results/ in the project");
         Flag(s => s.Quiet, "--quiet", "no progress display");
@@ -79,8 +83,26 @@ internal sealed class RunCommand : CliCommand<RunCommandSettings>
     {
         var settings = s.Run;
         // A price turns the run into a cost report too; names are checked now, not after the sweep.
-        var cost = CostOptions.Request(s, ctx.Given);
+        var cost = CostOptions.Request(s, ctx.Given, workloadAlone: true);
         if (cost is not null) CostAnalyzer.Preflight(cost);
+        // --workload also sets what the sweep measures: the workload's own prompt and generated lengths
+        // (a conversation's context length at every turn), and a conversation's turns with KV reuse.
+        var workload = s.Workload.Name is { } wn ? Workloads.Resolve(wn) : null;
+        if (workload is not null)
+        {
+            bool Given(string property) => ctx.Given.Keys.Any(p => p.Path == "Run." + property);
+            var spec = workload.ToSpec();
+            var (prompts, gens) = workload.Conversation is { } cv
+                ? (TurnTokens.Of(cv).Select(t => t.ContextTokens).Distinct().Order().ToList(), TurnTokens.Of(cv).Select(t => Math.Max(2, t.AssistantTokens)).Distinct().Order().ToList())
+                : ([spec.InputTokens], [Math.Max(2, spec.GeneratedTokens)]);
+            // Lengths the user lists win (the cost analysis then labels its estimates); otherwise the workload's own.
+            settings = settings with
+            {
+                Workload = s.Workload.Name,
+                PromptTokens = Given(nameof(RunSettings.PromptTokens)) ? settings.PromptTokens : prompts,
+                GenTokens = Given(nameof(RunSettings.GenTokens)) ? settings.GenTokens : gens,
+            };
+        }
         // A priced run draws the interactivity frontier: without --batch it sweeps enough batch sizes for it,
         // the largest ones dropped where the KV cache would not fit in memory.
         bool frontierSweep = cost is not null && !ctx.Given.Keys.Any(p => p.Path == "Run." + nameof(RunSettings.BatchSizes));
@@ -95,7 +117,11 @@ internal sealed class RunCommand : CliCommand<RunCommandSettings>
                     $"--scenario {wanted} is not in this sweep{Suggest.DidYouMean(wanted, ids)}; its scenarios: {string.Join(", ", ids)}");
         }
 
-        var plan = new RunPlan { Settings = settings, ResultsDir = s.Results ?? ctx.Paths.ResultsDir, NativeLogs = ctx.Verbose, CapBatchSizesToMemory = frontierSweep };
+        var plan = new RunPlan
+        {
+            Settings = settings, ResultsDir = s.Results ?? ctx.Paths.ResultsDir, NativeLogs = ctx.Verbose, CapBatchSizesToMemory = frontierSweep,
+            Conversation = workload?.Conversation is { } conv ? (workload.Name, conv) : null,
+        };
         var outcome = ConsoleProgress.Run(ctx, s.Quiet, progress =>
             new RunOrchestrator(ctx.Paths, new EngineFactory()).Execute(plan, progress, ctx.Cancellation));
 

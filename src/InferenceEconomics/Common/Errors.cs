@@ -21,7 +21,7 @@ public enum ErrorKind
     UnknownPreset = 6,
     /// <summary>A sweep in which no scenario could run (all over the context length, out of memory...).</summary>
     NoScenarioRan = 7,
-    /// <summary>A price, rate card or hardware file is malformed or holds impossible values.</summary>
+    /// <summary>A price, rate card, hardware or workload file is malformed or holds impossible values.</summary>
     PriceInvalid = 8,
     /// <summary>An unknown GPU, API model or workload name.</summary>
     UnknownName = 9,

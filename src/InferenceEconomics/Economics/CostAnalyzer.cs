@@ -201,6 +201,17 @@ public static class CostAnalyzer
 
         var frontier = BuildFrontier(run, usable, request, workload, machine, energy is null ? pricing.Watts : null, chosenRates);
 
+        ConversationCost? conversation = null;
+        TaskCost? task = null;
+        if (request.Outcome?.Conversation is { } conv)
+            conversation = OutcomeCost.Conversation(run, usable, scenario.BatchSize, request.Outcome, conv, r, utilization, chosenRates, request.BatchApi,
+                workload.CacheWriteOneHour, labels);
+        if (request.Outcome?.Task is { } taskShape)
+        {
+            labels.Add(Notes.TaskCallsAreRequests.Text);
+            task = OutcomeCost.Task(request.Outcome, taskShape, selfHosted.CostPerRequest, chosenRates, request.BatchApi);
+        }
+
         return new CostComparison
         {
             ScenarioId = scenario.Id,
@@ -222,6 +233,8 @@ public static class CostAnalyzer
             TrafficBasis = trafficBasis,
             UtilizationGiven = request.Utilization,
             Frontier = frontier,
+            Conversation = conversation,
+            Task = task,
         };
     }
 

@@ -34,6 +34,10 @@ public sealed record CostComparison
     public double? UtilizationGiven { get; init; }
     /// <summary>Every measured scenario priced the same way: the interactivity frontier.</summary>
     public FrontierAnalysis? Frontier { get; init; }
+    /// <summary>Cost per conversation and per turn, when the workload is a conversation.</summary>
+    public ConversationCost? Conversation { get; init; }
+    /// <summary>Cost per completed task, when the workload is an agent task.</summary>
+    public TaskCost? Task { get; init; }
 }
 
 /// <summary>How the priced scenario was chosen, in words a reader can check.</summary>

@@ -9,6 +9,8 @@ public sealed record CostRequest
     public required MachinePricing Machine { get; init; }
     /// <summary>Tokens per request; null: the "chat" profile (labelled as a default).</summary>
     public WorkloadSpec? Workload { get; init; }
+    /// <summary>A conversation or agent-task workload (a built-in one or a workload file): priced per conversation or per completed task too.</summary>
+    public WorkloadDefinition? Outcome { get; init; }
     /// <summary>Mean requests per day; null with <see cref="Utilization"/> null: one machine at full use (labelled).</summary>
     public double? RequestsPerDay { get; init; }
     /// <summary>Peak rate / mean rate, 1 or more.</summary>

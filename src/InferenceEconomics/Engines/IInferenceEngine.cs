@@ -22,6 +22,23 @@ public interface IInferenceEngine : IDisposable
 }
 
 /// <summary>
+/// An engine that keeps one sequence's KV cache across turns (a conversation): each turn's new prompt ids are
+/// prefilled on top of everything before them, then the turn's answer is generated.
+/// </summary>
+public interface IConversationEngine
+{
+    /// <summary>
+    /// Runs one conversation on one sequence and returns each turn's incremental prefill in seconds (the
+    /// append of its new ids; each time taken after the logits are ready). <paramref name="hook"/>(turn index, before)
+    /// is called before each append and after each answer, outside the timed parts (to interleave other measurements).
+    /// </summary>
+    IReadOnlyList<double> RunConversation(IReadOnlyList<ConversationTurnIds> turns, Action<int, bool>? hook = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One turn of a measured conversation: the new prompt ids (user message, retrieved context) and the answer's length.</summary>
+public sealed record ConversationTurnIds(int[] NewIds, int AssistantTokens);
+
+/// <summary>
 /// What to generate. <see cref="PromptIds"/> is row-major B x P; <see cref="CaptureTokens"/> asks the
 /// engine to return the generated ids (parity tests) — off while measuring.
 /// </summary>

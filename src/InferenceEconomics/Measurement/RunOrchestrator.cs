@@ -23,6 +23,8 @@ public sealed record RunPlan
 
     /// <summary>Let ONNX Runtime and GenAI print their own log lines (the CLI's --verbose); not a setting of the measurement.</summary>
     public bool NativeLogs { get; init; }
+    /// <summary>The conversation whose turns are measured with KV reuse after the sweep (<see cref="RunSettings.Workload"/> resolved); null: none.</summary>
+    public (string Name, ConversationShape Shape)? Conversation { get; init; }
 
     public EngineOptions Engine => EngineOptions.From(Settings) with { NativeLogs = NativeLogs };
     public ModelRequest ModelRequest => new() { Device = Settings.Device, Precision = Settings.Precision };
@@ -132,6 +134,14 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
                 savedCount = done.Count;
             }
         }, sweepProgress, ct);
+
+        ConversationMeasurement? conversation = null;
+        if (plan.Conversation is { } conv && !outcome.Interrupted)
+        {
+            progress?.Report(new RunProgress($"conversation {conv.Name}: KV reuse vs full re-prefill, {settings.ConversationRounds} interleaved rounds", null, null));
+            conversation = ConversationRunner.Measure(engine, model.Config, conv.Name, TurnTokens.Of(conv.Shape), settings.ConversationRounds, settings.Seed, ct);
+            result = result with { Conversation = conversation };
+        }
 
         var status = outcome.Interrupted ? RunStatus.Interrupted
             : outcome.Scenarios.All(s => s.Status == ScenarioStatus.Ok) ? RunStatus.Complete : RunStatus.Partial;

@@ -25,7 +25,8 @@ public static class RunSettingsValidator
             .Range(nameof(s.TelemetrySampleMs), s.TelemetrySampleMs, 5, 60_000, "50 is the default, 10 for short phases")
             .Range(nameof(s.IdleBaselineSeconds), s.IdleBaselineSeconds, 0, 600, "0 turns the idle baseline off")
             .Range(nameof(s.CooldownSeconds), s.CooldownSeconds, 0, 3600)
-            .Range(nameof(s.MaxScenarios), s.MaxScenarios, 1, 1_000_000);
+            .Range(nameof(s.MaxScenarios), s.MaxScenarios, 1, 1_000_000)
+            .Range(nameof(s.ConversationRounds), s.ConversationRounds, 1, 1000);
         if (s.MaxRepetitions < s.MinRepetitions)
             v.Add(nameof(s.MaxRepetitions), s.MaxRepetitions, $"is below the minimum repetitions {s.MinRepetitions}");
         if (s.ScenarioCount > s.MaxScenarios)

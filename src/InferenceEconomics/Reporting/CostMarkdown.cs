@@ -47,6 +47,8 @@ public static class CostMarkdown
         if (s.EnergyCostPerMOutputTokens is not null || s.EnergyCostPerMInputTokens is not null)
             self.Add(["Energy $ per million tokens", $"input {Money(s.EnergyCostPerMInputTokens)}, output {Money(s.EnergyCostPerMOutputTokens)} (power {c.Pricing.WattsSource}{(c.Pricing.Watts is { } wt ? $", {wt:N0} W" : "")}; " +
                 (s.EnergyBasis == "inside_price" ? "already inside the $/hour and the $/M above, not extra)" : "for information: the rent already pays for power, not extra)")]);
+        if (c.Task is { } task)
+            self.Add(["Cost per completed task", $"{Money(task.SelfHostedPerTask)} ({task.ExpectedCallsPerCompletedTask:0.###} calls x {Money(task.SelfHostedPerCall)})"]);
         AppendTable(sb, ["Self-hosted", ""], self, [false, false]);
         sb.AppendLine();
 
@@ -63,8 +65,18 @@ public static class CostMarkdown
             a.PriceSeen ?? "?",
             a.Notes.Count > 0 ? string.Join("; ", a.Notes) : "",
         }).ToList();
-        AppendTable(sb, [c.BatchApi ? "API (batch prices)" : "API", "$ / request", "$ / month", "API ÷ self-hosted", "Self-hosting cheaper (requests/month)", "Busy at break-even", "Prices seen", "Notes"],
-            rows, [false, true, true, true, false, true, false, false]);
+        string[] header = [c.BatchApi ? "API (batch prices)" : "API", "$ / request", "$ / month", "API ÷ self-hosted", "Self-hosting cheaper (requests/month)", "Busy at break-even", "Prices seen", "Notes"];
+        bool[] align = [false, true, true, true, false, true, false, false];
+        if (c.Task is { } t)
+        {
+            // Cost per completed task beside cost per request (a request is one call).
+            header = [.. header[..2], "$ / completed task", .. header[2..]];
+            align = [.. align[..2], true, .. align[2..]];
+            rows = rows.Select((r, i) => (string[])[.. r[..2], Money(t.Api.ElementAtOrDefault(i)?.PerTask), .. r[2..]]).ToList();
+        }
+        AppendTable(sb, header, rows, align);
+        if (c.Task is { } tk) AppendTask(sb, tk);
+        if (c.Conversation is { } conv) AppendConversation(sb, conv);
         sb.AppendLine();
         sb.AppendLine($"Same traffic both sides. API prices: {(c.RatesSource.StartsWith("built-in", StringComparison.Ordinal) ? "built-in rate cards" : c.RatesSource)}, USD, on the date each card was seen. " +
                       "Month = 730 hours. Self-hosting cheaper: every range of monthly volume where it costs less (machines come in whole steps, so one machine can win, " +
@@ -83,6 +95,57 @@ public static class CostMarkdown
             sb.Append(FrontierMarkdown.Render(f, c.Choice?.Basis == "slo" ? c.ScenarioId : null));
         }
         return sb.ToString();
+    }
+
+    private static void AppendTask(StringBuilder sb, TaskCost t)
+    {
+        sb.AppendLine();
+        sb.AppendLine($"### Cost per completed task: {t.Workload}");
+        sb.AppendLine();
+        sb.AppendLine($"{t.CallsPerTask} calls per attempt, {Percent(t.RetryRate)} of calls retried, {Percent(t.SuccessRate)} of attempts succeed: " +
+                      $"{t.CallsPerTask} x (1 + {t.RetryRate:0.###}) / {t.SuccessRate:0.###} = **{t.ExpectedCallsPerCompletedTask:0.###} calls per completed task**.");
+        sb.AppendLine();
+        var rows = new List<string[]> { new[] { "self-hosted", Money(t.SelfHostedPerCall), Money(t.SelfHostedPerTask) } };
+        rows.AddRange(t.Api.Select(a => new[] { $"{a.Provider}/{a.Model}", Money(a.PerCall), Money(a.PerTask) }));
+        AppendTable(sb, ["Option", "$ / call", "$ / completed task"], rows, [false, true, true]);
+    }
+
+    private static void AppendConversation(StringBuilder sb, ConversationCost c)
+    {
+        sb.AppendLine();
+        sb.AppendLine($"### Cost per conversation: {c.Workload}");
+        sb.AppendLine();
+        sb.AppendLine($"{c.Turns.Count} turns {c.TurnSpacingSeconds:0.#} s apart, the whole history resent each turn; API cache lifetime {c.CacheTtlSeconds:0} s " +
+                      $"(the previous prompt is read from the cache, the rest written); self-hosted at batch {c.BatchSize}, re-prefilling the context or reusing the kept KV cache.");
+        sb.AppendLine();
+        var perTurn = c.Turns.Select((t, i) =>
+        {
+            var sh = c.SelfHosted[i];
+            return (string[])[$"{t.Turn}", $"{t.ContextTokens:N0}", $"{t.NewTokens:N0}",
+                Money(sh.Dollars) + (sh.PrefillMeasured ? "" : " (est.)"), Money(sh.KvReuseDollars),
+                .. c.Api.Select(a => Money(a.CachedDollars[i]))];
+        }).ToList();
+        AppendTable(sb, ["Turn", "context tokens", "new tokens", "self-hosted", "self-hosted, KV reuse", .. c.Api.Select(a => $"{a.Model} (cached)")], perTurn,
+            [true, true, true, true, true, .. c.Api.Select(_ => true)]);
+        sb.AppendLine();
+        // Which side costs more per turn, and from which turn on (to the end of the conversation).
+        static string Who(int? apiFrom, int? selfFrom) =>
+            apiFrom is { } a ? (a == 1 ? "API dearer every turn" : $"API dearer from turn {a}")
+            : selfFrom is { } h ? (h == 1 ? "self-hosted dearer every turn" : $"self-hosted dearer from turn {h}")
+            : "neither side from some turn to the end";
+        var totals = new List<string[]>
+        {
+            new[] { "self-hosted (re-prefill)", Money(c.SelfHostedTotal), "", "" },
+            new[] { "self-hosted (KV reuse)", c.SelfHostedKvReuseTotal is null ? "not measured" : Money(c.SelfHostedKvReuseTotal), "", "" },
+        };
+        foreach (var a in c.Api)
+        {
+            bool known = a.CachedTotal is not null;
+            totals.Add([$"{a.Provider}/{a.Model}, cached", Money(a.CachedTotal), known ? Who(a.DearerThanSelfHostedFromTurn, a.SelfHostedDearerFromTurn) : "unknown",
+                c.SelfHostedKvReuseTotal is null ? "not measured" : known ? Who(a.DearerThanKvReuseFromTurn, a.KvReuseDearerFromTurn) : "unknown"]);
+            totals.Add([$"{a.Provider}/{a.Model}, no caching", Money(a.UncachedTotal), "", ""]);
+        }
+        AppendTable(sb, ["Option", "$ / conversation", "per turn vs self-hosted (re-prefill)", "per turn vs self-hosted (KV reuse)"], totals, [false, true, false, false]);
     }
 
     /// <summary>

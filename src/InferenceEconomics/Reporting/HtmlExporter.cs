@@ -141,7 +141,33 @@ internal sealed class HtmlExporter : IReportExporter
         foreach (var a in c.Api)
             sb.Append($"<tr><td>{E(a.Provider)} {E(a.Model)}</td><td>{MoneyOpt(a.CostPerRequest)}</td><td>{MoneyOpt(a.MonthlyCost)}</td><td>{Opt(a.ApiToSelfHostedRatio, "0.00")}</td>"
                 + $"<td>{(a.BreakEvenIntervals.Count > 0 ? E(CostMarkdown.IntervalsText(a.BreakEvenIntervals)) : a.ExceedsContext ? "<span class=\"na\">exceeds context</span>" : a.CostPerRequest is null ? "<span class=\"na\">unknown</span>" : "<span class=\"na\">never</span>")}</td><td>{(a.BreakEvenUtilization is { } u ? F(u * 100, "0.0") + "%" : "")}</td><td>{E(a.PriceSeen ?? "?")}</td><td>{E(string.Join("; ", a.Notes))}</td></tr>\n");
-        sb.Append("</tbody></table></section>\n");
+        sb.Append("</tbody></table>\n");
+        if (c.Task is { } t)
+        {
+            sb.Append($"<h3>Cost per completed task: {E(t.Workload)}</h3>\n<p>{t.CallsPerTask} calls per attempt, {F(t.RetryRate * 100, "0.#")}% retried, {F(t.SuccessRate * 100, "0.#")}% of attempts succeed: {F(t.ExpectedCallsPerCompletedTask, "0.###")} calls per completed task.</p>\n");
+            sb.Append("<table id=\"task\"><thead><tr><th>option</th><th>$/call</th><th>$/completed task</th></tr></thead><tbody>\n");
+            sb.Append($"<tr><td>self-hosted</td><td>{RunCharts.Money(t.SelfHostedPerCall)}</td><td>{RunCharts.Money(t.SelfHostedPerTask)}</td></tr>\n");
+            foreach (var a in t.Api) sb.Append($"<tr><td>{E(a.Provider)} {E(a.Model)}</td><td>{MoneyOpt(a.PerCall)}</td><td>{MoneyOpt(a.PerTask)}</td></tr>\n");
+            sb.Append("</tbody></table>\n");
+        }
+        if (c.Conversation is { } cv)
+        {
+            sb.Append($"<h3>Cost per conversation: {E(cv.Workload)}</h3>\n<p>{cv.Turns.Count} turns {F(cv.TurnSpacingSeconds, "0.#")} s apart, the whole history resent each turn; API cache lifetime {F(cv.CacheTtlSeconds, "0")} s; self-hosted at batch {cv.BatchSize}.</p>\n");
+            sb.Append("<table id=\"conversation\"><thead><tr><th>turn</th><th>context tokens</th><th>new tokens</th><th>self-hosted</th><th>self-hosted, KV reuse</th>");
+            foreach (var a in cv.Api) sb.Append($"<th>{E(a.Model)} cached</th><th>{E(a.Model)} uncached</th>");
+            sb.Append("</tr></thead><tbody>\n");
+            for (int i = 0; i < cv.Turns.Count; i++)
+            {
+                var sh = cv.SelfHosted[i];
+                sb.Append($"<tr><td>{cv.Turns[i].Turn}</td><td>{F(cv.Turns[i].ContextTokens, "N0")}</td><td>{F(cv.Turns[i].NewTokens, "N0")}</td><td>{RunCharts.Money(sh.Dollars)}{(sh.PrefillMeasured ? "" : " (est.)")}</td><td>{(sh.KvReuseDollars is { } kv ? RunCharts.Money(kv) : "<span class=\"na\">not measured</span>")}</td>");
+                foreach (var a in cv.Api) sb.Append($"<td>{MoneyOpt(a.CachedDollars[i])}</td><td>{MoneyOpt(a.UncachedDollars[i])}</td>");
+                sb.Append("</tr>\n");
+            }
+            sb.Append($"<tr><th>total</th><td></td><td></td><td>{RunCharts.Money(cv.SelfHostedTotal)}</td><td>{(cv.SelfHostedKvReuseTotal is { } kt ? RunCharts.Money(kt) : "<span class=\"na\">not measured</span>")}</td>");
+            foreach (var a in cv.Api) sb.Append($"<td>{MoneyOpt(a.CachedTotal)}</td><td>{MoneyOpt(a.UncachedTotal)}</td>");
+            sb.Append("</tr>\n</tbody></table>\n");
+        }
+        sb.Append("</section>\n");
         if (c.Frontier is { } frontier) sb.Append(FrontierMarkdown.RenderHtml(frontier, c.Choice?.Basis == "slo" ? c.ScenarioId : null));
     }
 

@@ -37,6 +37,7 @@ internal sealed class MarkdownExporter : IReportExporter
             sb.AppendLine("## Scenarios that did not run");
             foreach (var s in failed) sb.AppendLine($"- {M(s.Id)}: {Words.Of(s.Status)}: {M(s.FailureReason)}");
         }
+        if (r.Conversation is { } conv) sb.Append(ConversationMarkdown(conv));
         AppendTelemetry(sb, r);
         AppendEnvironment(sb, r);
         if (context.Cost is not null)
@@ -44,6 +45,30 @@ internal sealed class MarkdownExporter : IReportExporter
             sb.AppendLine();
             sb.Append(CostSection(context));
         }
+        return sb.ToString();
+    }
+
+    /// <summary>The measured conversation: per turn, KV reuse against full re-prefill (medians and the ratio's spread over the rounds).</summary>
+    internal static string ConversationMarkdown(ConversationMeasurement c)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine();
+        sb.AppendLine($"## Conversation {c.Workload}: KV reuse vs full re-prefill");
+        sb.AppendLine();
+        sb.AppendLine($"Batch {c.BatchSize}, {c.Rounds} interleaved rounds after one warm-up: each turn's new tokens prefilled on top of the kept history (KV reuse) " +
+                      "and its whole context prefilled on a fresh sequence, alternately first. Ratio = incremental / full of the same round; turn 1 has no history (ratio about 1).");
+        if (c.StoppedReason is { } why) sb.AppendLine($"Stopped: {why}.");
+        sb.AppendLine();
+        string Med(TurnMeasurement t, TurnMetric m) => t.Summary is { } d && d.TryGetValue(m.SummaryKey, out var v) ? m.Unit.Format(v.Median) : "not measured";
+        string Spread(TurnMeasurement t) => t.Summary is { } d && d.TryGetValue(ConversationMetrics.KvReuseRatio.SummaryKey, out var v) ? $"{v.Min:0.###}..{v.Max:0.###}" : "-";
+        var rows = c.Turns.Select(t => new[]
+        {
+            $"{t.Turn}", $"{t.HistoryTokens:N0}", $"{t.NewTokens:N0}", $"{t.ContextTokens:N0}",
+            Med(t, ConversationMetrics.IncrementalPrefill), Med(t, ConversationMetrics.FullPrefill), Med(t, ConversationMetrics.IncrementalPrefillTps),
+            Med(t, ConversationMetrics.KvReuseRatio), Spread(t),
+        }).ToList();
+        sb.Append(CostMarkdown.Table(["turn", "history", "new", "context", "incremental prefill", "full prefill", "incremental tok/s", "ratio (median)", "ratio min..max"], rows,
+            [true, true, true, true, true, true, true, true, false]));
         return sb.ToString();
     }
 

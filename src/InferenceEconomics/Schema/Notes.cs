@@ -38,6 +38,28 @@ public static class Notes
         r.Telemetry is null ? [TelemetryOff]
             : r.Telemetry.Sources.Where(s => !s.Available).Select(s => SourceNotMeasured(s.Name, s.Reason)).ToList();
 
+    /// <summary>A conversation turn's prefill (or decode step) taken between measured prompt lengths, not at its own length.</summary>
+    public static Note ConversationPrefillEstimated(string detail) => new(NoteKind.Estimate, "conversation_prefill_estimated",
+        $"self-hosted per-turn times estimated (linear between measured prompt lengths, proportional beyond them): {detail}; run --workload with this workload to measure exactly those lengths");
+
+    public static Note KvReuseNotMeasured { get; } = new(NoteKind.NotMeasured, "kv_reuse_not_measured",
+        "self-hosted with KV reuse not measured: the run has no conversation measurement (run --workload with this conversation)");
+
+    public static Note KvReuseStopped(string reason) => new(NoteKind.NotMeasured, "kv_reuse_stopped",
+        $"the KV-reuse measurement stopped short ({reason}): turns without samples are shown as not measured");
+
+    public static Note KvReuseMemoryNotPriced { get; } = new(NoteKind.Assumption, "kv_reuse_memory",
+        "KV reuse assumes the server keeps each conversation's KV cache between turns; the memory it holds meanwhile is not priced");
+
+    public static Note KvReuseOtherConversation(string measured) => new(NoteKind.Estimate, "kv_reuse_other_conversation",
+        $"KV-reuse times were measured on workload '{measured}', not this one: used turn by turn where the token counts match, otherwise not shown");
+
+    public static Note CacheExpiresBetweenTurns(double spacingSeconds, double ttlSeconds) => new(NoteKind.Caution, "cache_expires",
+        $"turns are {spacingSeconds:0.#} s apart, longer than the {ttlSeconds:0} s cache lifetime: every turn writes its whole prompt again");
+
+    public static Note TaskCallsAreRequests { get; } = new(NoteKind.Assumption, "task_calls_are_requests",
+        "task workload: a request is one model call; traffic, machines and cost per request are per call, cost per task = cost per call x expected calls per completed task");
+
     /// <summary>A note from a free-text label: older documents' labels, and the cost analysis's notes.</summary>
     public static Note Label(string text) => FromLabel(text);
 

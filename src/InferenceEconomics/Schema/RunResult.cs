@@ -34,6 +34,39 @@ public sealed record RunResult
     public IReadOnlyList<string> Labels { get; init; } = [];
     /// <summary>The process that wrote the run: a reader on the same host shows a "running" run whose process is gone as abandoned.</summary>
     public RunProcess? Process { get; init; }
+    /// <summary>KV-reuse measurement of a conversation workload (run --workload FILE|NAME); null when none was asked for.</summary>
+    public ConversationMeasurement? Conversation { get; init; }
+}
+
+/// <summary>
+/// A conversation measured turn by turn, two ways in each round, alternated: with KV reuse (one generator
+/// keeps the history's KV cache; only the new turn's tokens are prefilled on top of it) and full re-prefill
+/// (a fresh generator prefills the whole context). Times in seconds, one per round.
+/// </summary>
+public sealed record ConversationMeasurement
+{
+    public required string Workload { get; init; }
+    public int BatchSize { get; init; } = 1;
+    public required int Rounds { get; init; }
+    public required IReadOnlyList<TurnMeasurement> Turns { get; init; }
+    /// <summary>Why the measurement stopped short (context length, a failure); null when every turn ran.</summary>
+    public string? StoppedReason { get; init; }
+}
+
+/// <summary>One turn: its tokens and the raw prefill times with and without KV reuse, summarised by the conversation metrics.</summary>
+public sealed record TurnMeasurement
+{
+    public required int Turn { get; init; }
+    public required int HistoryTokens { get; init; }
+    public required int NewTokens { get; init; }
+    public required int ContextTokens { get; init; }
+    public required int AssistantTokens { get; init; }
+    /// <summary>Prefill of the new tokens on top of the kept history (KV reuse), per round.</summary>
+    public required IReadOnlyList<double> IncrementalPrefillSeconds { get; init; }
+    /// <summary>Prefill of the whole context on a fresh generator, per round (the same round as the incremental one).</summary>
+    public required IReadOnlyList<double> FullPrefillSeconds { get; init; }
+    /// <summary>Summaries keyed by the conversation metrics' summary keys.</summary>
+    public IReadOnlyDictionary<string, SampleSummary>? Summary { get; init; }
 }
 
 /// <summary>Who writes a run: pid, host name and the process's start time (a pid reused by another process does not count as alive).</summary>

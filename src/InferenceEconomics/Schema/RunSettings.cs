@@ -39,6 +39,14 @@ public sealed record RunSettings
     public double IdleBaselineSeconds { get; init; } = 3;
     /// <summary>Idle seconds between scenarios, so a GPU's clocks and temperature settle before the next one (0: none).</summary>
     public double CooldownSeconds { get; init; }
+    /// <summary>
+    /// A workload (built-in name or workload file) the sweep measures: prompt lengths = its request's input, or a
+    /// conversation's context length at each turn; generated = its output (+ reasoning) or each turn's answer.
+    /// A conversation is also measured turn by turn with KV reuse against full re-prefill (batch 1; GenAI, or ORT on GroupQueryAttention models with a shared KV buffer).
+    /// </summary>
+    public string? Workload { get; init; }
+    /// <summary>Interleaved rounds of a conversation measurement (after one warm-up round).</summary>
+    public int ConversationRounds { get; init; } = 5;
     /// <summary>The largest sweep (batch sizes x prompt lengths x generated lengths) a run accepts.</summary>
     public int MaxScenarios { get; init; } = 1000;
 

@@ -159,3 +159,78 @@ public class CostCliTests : IDisposable
         Assert.Equal(outFile, doc.RootElement.GetProperty("rates_source").GetString());
     }
 }
+
+/// <summary>`cost --workload` with conversations, tasks and workload files, end to end through CliMain.</summary>
+public class OutcomeCliTests : IDisposable
+{
+    private readonly TestRuns.TempDir _dir = new();
+    private readonly string _runFolder;
+
+    public OutcomeCliTests()
+    {
+        _runFolder = Path.Combine(_dir.Path, "20261130T000000Z_test_tiny");
+        ResultStore.Save(TestRuns.Run(), _runFolder);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private (int Code, string Out, string Err) Cli(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CliMain.Run(args, o, e, new ProjectPaths(_dir.Path));
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void A_built_in_conversation_is_priced_per_turn_and_per_conversation()
+    {
+        var r = Cli("cost", _runFolder, "--price-per-hour", "2", "--workload", "chat-conversation", "--vs", "claude-haiku-4-5");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("### Cost per conversation: chat-conversation", r.Out);
+        // Contexts: 1,000 + 150 = 1,150, then + 400 + 150 = 1,700 per turn ... turn 8: 1,150 + 7 x 550 = 5,000.
+        Assert.Contains("5,000", r.Out);
+        Assert.Contains("anthropic/claude-haiku-4-5, no caching", r.Out);
+        Assert.Contains("KV reuse not measured", r.Out);
+        Assert.Contains("estimated (linear between measured prompt lengths", r.Out);
+    }
+
+    [Fact]
+    public void A_task_shows_cost_per_completed_task_beside_cost_per_request()
+    {
+        var r = Cli("cost", _runFolder, "--price-per-hour", "2", "--workload", "coding-agent", "--vs", "claude-haiku-4-5", "--json");
+        Assert.True(r.Code == 0, r.Err);
+        using var json = JsonDocument.Parse(r.Out);
+        var task = json.RootElement.GetProperty("task");
+        // 6 x (1 + 0.1) / 0.7 = 9.428571...
+        Assert.Equal(6 * 1.1 / 0.7, task.GetProperty("expected_calls_per_completed_task").GetDouble(), 9);
+        double perCall = json.RootElement.GetProperty("api")[0].GetProperty("cost_per_request").GetDouble();
+        Assert.Equal(perCall * 6 * 1.1 / 0.7, task.GetProperty("api")[0].GetProperty("per_task").GetDouble(), 12);
+        var md = Cli("cost", _runFolder, "--price-per-hour", "2", "--workload", "coding-agent", "--vs", "claude-haiku-4-5");
+        Assert.Contains("$ / completed task", md.Out);
+        Assert.Contains("Cost per completed task", md.Out);
+    }
+
+    [Fact]
+    public void A_bad_workload_file_is_one_line_naming_the_file_and_path_exit_8()
+    {
+        var path = Path.Combine(_dir.Path, "w.json");
+        File.WriteAllText(path, """{ "format": "inference-economics/workload", "version": 1, "workloads": [ { "name": "x", "request": { "input_tokens": -5, "output_tokens": 1 } } ] }""");
+        var r = Cli("cost", _runFolder, "--price-per-hour", "2", "--workload", path);
+        Assert.Equal((int)ErrorKind.PriceInvalid, r.Code);
+        var lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains($"{path}: $.workloads[0].request.input_tokens: -5", lines[0]);
+    }
+
+    [Fact]
+    public void A_user_workload_file_prices_like_the_built_in_profile()
+    {
+        var path = Path.Combine(_dir.Path, "chat.json");
+        File.WriteAllText(path, """{ "format": "inference-economics/workload", "version": 1, "workloads": [ { "name": "chat", "request": { "input_tokens": 1000, "cached_prefix_share": 0.3, "output_tokens": 1000 } } ] }""");
+        var a = Cli("cost", _runFolder, "--price-per-hour", "2", "--workload", path, "--json", "--vs", "gpt-4o-mini");
+        var b = Cli("cost", _runFolder, "--price-per-hour", "2", "--workload", "chat", "--json", "--vs", "gpt-4o-mini");
+        Assert.True(a.Code == 0, a.Err);
+        Assert.Equal(b.Out, a.Out);
+    }
+}

@@ -11,7 +11,7 @@ namespace InferenceEconomics.Engines.GenAi;
 /// later GenerateNextToken runs one [B,1] decode step. IsDone() after each call forces the
 /// host/stream sync, as GenAI's own C benchmark does. Fixed length via min_length = max_length.
 /// </summary>
-internal sealed class GenAiEngine : IInferenceEngine
+internal sealed class GenAiEngine : IInferenceEngine, IConversationEngine
 {
     /// <summary>GenAI's kMaxBatchSize.</summary>
     public const int MaxBatchSize = 32;
@@ -127,6 +127,54 @@ internal sealed class GenAiEngine : IInferenceEngine
         catch (OnnxRuntimeGenAIException e)
         {
             throw new ScenarioFailedException($"ONNX Runtime GenAI failed: {FirstLine(e.Message)}", e);
+        }
+    }
+
+    /// <summary>
+    /// One generator for the whole conversation (batch 1): GenAI keeps the KV cache across AppendTokens calls,
+    /// so each turn's AppendTokens prefills only the new ids on top of the history (and the previous answer's
+    /// last token, which GenAI has selected but not yet run). Answers have exactly their length (min_length).
+    /// </summary>
+    public IReadOnlyList<double> RunConversation(IReadOnlyList<ConversationTurnIds> turns, Action<int, bool>? hook = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(turns);
+        int total = turns.Sum(t => t.NewIds.Length + t.AssistantTokens);
+        if (total > _genAiConfig.ContextLength)
+            throw new ScenarioFailedException($"the conversation reaches {total} tokens, more than the model's context length {_genAiConfig.ContextLength}");
+        try
+        {
+            using var gp = new GeneratorParams(_model);
+            gp.SetSearchOption("batch_size", 1);
+            gp.SetSearchOption("max_length", total);
+            gp.SetSearchOption("min_length", total);
+            gp.SetSearchOption("do_sample", false);
+            using var gen = new Generator(_model, gp);
+            var seconds = new double[turns.Count];
+            for (int i = 0; i < turns.Count; i++)
+            {
+                hook?.Invoke(i, true);
+                long start = Stopwatch.GetTimestamp();
+                gen.AppendTokens(turns[i].NewIds);
+                long end = Stopwatch.GetTimestamp();
+                seconds[i] = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
+                for (int k = 0; k < turns[i].AssistantTokens; k++)
+                {
+                    gen.GenerateNextToken();
+                    if (gen.IsDone() && (i < turns.Count - 1 || k < turns[i].AssistantTokens - 1))
+                        throw new ScenarioFailedException($"generation stopped early in turn {i + 1}; the conversation is invalid (min_length not honoured)");
+                    if ((k & 15) == 15) cancellationToken.ThrowIfCancellationRequested();
+                }
+                hook?.Invoke(i, false);
+            }
+            return seconds;
+        }
+        catch (OnnxRuntimeGenAIException e) when (IsOutOfMemory(e.Message))
+        {
+            throw new ScenarioFailedException($"out of memory in a {total}-token conversation: {FirstLine(e.Message)}", e);
+        }
+        catch (OnnxRuntimeGenAIException e)
+        {
+            throw new ScenarioFailedException($"ONNX Runtime GenAI failed in the conversation: {FirstLine(e.Message)}", e);
         }
     }
 

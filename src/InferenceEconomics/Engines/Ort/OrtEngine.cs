@@ -13,7 +13,7 @@ namespace InferenceEconomics.Engines.Ort;
 /// next past inputs, or one shared buffer per layer for GroupQueryAttention models with
 /// past_present_share_buffer); only the chosen ids (CUDA) or the logits already in host memory (CPU) are read.
 /// </summary>
-internal sealed class OrtEngine : IInferenceEngine
+internal sealed class OrtEngine : IInferenceEngine, IConversationEngine
 {
     private readonly GenAiConfig _config;
     private readonly Device _device;
@@ -266,6 +266,106 @@ internal sealed class OrtEngine : IInferenceEngine
                 StepEnds = stepEnds,
                 GeneratedIds = generated,
             };
+        }
+        finally
+        {
+            DisposeAll(hostValues);
+            DisposeAll(runValues);
+        }
+    }
+
+    /// <summary>
+    /// One conversation on one sequence (batch 1) keeping its KV cache: one shared [1, kv_heads, total, head_size]
+    /// buffer per layer lives across the turns; each turn runs its new ids (after the previous answer's last token,
+    /// selected but not yet run) on top of the cached history with a mask as long as everything so far, then decodes
+    /// the answer one token at a time. Only GroupQueryAttention models with past_present_share_buffer (no position ids), without --cuda-graph.
+    /// </summary>
+    public IReadOnlyList<double> RunConversation(IReadOnlyList<ConversationTurnIds> turns, Action<int, bool>? hook = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(turns);
+        if (!SharesKvBuffer || _graphDecoder is not null)
+            throw new ScenarioFailedException("the ORT engine keeps a conversation's KV cache only for GroupQueryAttention models with a shared KV buffer and without --cuda-graph; measure with --engine genai");
+        int total = turns.Sum(t => t.NewIds.Length + t.AssistantTokens);
+        if (total > _config.ContextLength)
+            throw new ScenarioFailedException($"the conversation reaches {total} tokens, more than the model's context length {_config.ContextLength}");
+        try
+        {
+            return ConversationLoop(turns, total, hook, cancellationToken);
+        }
+        catch (OnnxRuntimeException e) when (IsOutOfMemory(e))
+        {
+            throw new ScenarioFailedException($"out of memory in a {total}-token conversation on {_device}: {FirstLine(e.Message)}", e);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ScenarioFailedException($"ONNX Runtime failed in the conversation on {_device}: {FirstLine(e.Message)}", e);
+        }
+    }
+
+    /// <summary>Every answer token of the last <see cref="RunConversation"/>, in order (parity tests).</summary>
+    internal IReadOnlyList<int> LastConversationAnswers { get; private set; } = [];
+
+    private double[] ConversationLoop(IReadOnlyList<ConversationTurnIds> turns, int total, Action<int, bool>? hook, CancellationToken cancel)
+    {
+        var answers = new List<int>(total);
+        var ones = GC.AllocateArray<long>(total, pinned: true);
+        Array.Fill(ones, 1L);
+        var ids = GC.AllocateArray<long>(1, pinned: true);
+        using var binding = _session.CreateIoBinding();
+        using var runOptions = new RunOptions();
+        var hostValues = new List<OrtValue>();
+        var runValues = new List<OrtValue>();
+        try
+        {
+            for (int i = 0; i < _pastNames.Length; i++)
+            {
+                var kv = OrtValue.CreateAllocatedTensorValue(_deviceAllocator, _kvType, [1, _config.NumKeyValueHeads, total, _config.HeadSize]);
+                runValues.Add(kv);
+                binding.BindInput(_pastNames[i], kv);
+                binding.BindOutput(_presentNames[i], kv);
+            }
+            var seconds = new double[turns.Count];
+            int length = 0; // tokens in the cache
+            long? pending = null;
+            for (int t = 0; t < turns.Count; t++)
+            {
+                hook?.Invoke(t, true);
+                var fresh = turns[t].NewIds;
+                int n = fresh.Length + (pending is null ? 0 : 1);
+                var input = GC.AllocateUninitializedArray<long>(n, pinned: true);
+                int k = 0;
+                if (pending is { } last) input[k++] = last;
+                foreach (var id in fresh) input[k++] = id;
+                DisposeAll(hostValues);
+                BindHost(binding, hostValues, _config.InputIdsName, input.AsMemory(), 1, n);
+                BindHost(binding, hostValues, _config.AttentionMaskName, ones.AsMemory(0, length + n), 1, length + n);
+                binding.BindOutputToDevice(_config.LogitsName, _logitsMemory);
+                long start = Stopwatch.GetTimestamp();
+                _session.RunWithBinding(runOptions, binding);
+                binding.SynchronizeBoundOutputs();
+                long end = Stopwatch.GetTimestamp();
+                seconds[t] = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
+                length += n;
+                SelectNext(binding, decodeLogits: null, ids, generated: null, 0); // the answer's first token
+                answers.Add(checked((int)ids[0]));
+                for (int step = 1; step < turns[t].AssistantTokens; step++)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    DisposeAll(hostValues);
+                    BindHost(binding, hostValues, _config.InputIdsName, ids.AsMemory(), 1, 1);
+                    BindHost(binding, hostValues, _config.AttentionMaskName, ones.AsMemory(0, length + 1), 1, length + 1);
+                    binding.BindOutputToDevice(_config.LogitsName, _logitsMemory);
+                    _session.RunWithBinding(runOptions, binding);
+                    binding.SynchronizeBoundOutputs();
+                    length += 1;
+                    SelectNext(binding, decodeLogits: null, ids, generated: null, 0);
+                    answers.Add(checked((int)ids[0]));
+                }
+                pending = ids[0];
+                hook?.Invoke(t, false);
+            }
+            LastConversationAnswers = answers;
+            return seconds;
         }
         finally
         {

@@ -45,6 +45,8 @@ internal static class RunCharts
             list.Add(CostPerMillion(cost, costTags));
             if (MonthlyCostVsVolume(cost, costTags) is { } be) list.Add(be);
             if (cost.Frontier is { } frontier && FrontierChart.Build(frontier, [.. runTags, .. frontier.Labels]) is { } fc) list.Add(fc);
+            if (cost.Conversation is { } conv && OutcomeCharts.Conversation(conv, runTags) is { } cc) list.Add(cc); // per-turn times, not the request capacity
+            if (cost.Task is { } task && OutcomeCharts.Task(task, costTags) is { } tc) list.Add(tc);
         }
         return list;
     }
