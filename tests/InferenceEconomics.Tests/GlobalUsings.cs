@@ -1,2 +1,3 @@
 global using InferenceEconomics.Common;
 global using InferenceEconomics.Schema;
+global using InferenceEconomics.Tests.TestSupport;

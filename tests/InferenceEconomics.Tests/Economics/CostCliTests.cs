@@ -8,7 +8,7 @@ namespace InferenceEconomics.Tests.Economics;
 /// <summary>The `cost` and `rates` commands end to end through CliMain, on real files in a temp folder.</summary>
 public class CostCliTests : IDisposable
 {
-    private readonly TestRuns.TempDir _dir = new();
+    private readonly TempDir _dir = new();
     private readonly string _runFolder;
 
     public CostCliTests()
@@ -163,7 +163,7 @@ public class CostCliTests : IDisposable
 /// <summary>`cost --workload` with conversations, tasks and workload files, end to end through CliMain.</summary>
 public class OutcomeCliTests : IDisposable
 {
-    private readonly TestRuns.TempDir _dir = new();
+    private readonly TempDir _dir = new();
     private readonly string _runFolder;
 
     public OutcomeCliTests()

@@ -9,7 +9,7 @@ namespace InferenceEconomics.Tests.Economics;
 /// <summary>--slo, the frontier command, settings errors named by their flags, and the LiteLLM import report, through CliMain on real files.</summary>
 public class FrontierCliTests : IDisposable
 {
-    private readonly TestRuns.TempDir _dir = new();
+    private readonly TempDir _dir = new();
     private readonly string _run;
 
     public FrontierCliTests()

@@ -61,11 +61,4 @@ internal static class TestRuns
         Labels = synthetic ? ["synthetic weights, same shape as phi-3-mini"] : [],
     };
 
-    /// <summary>A temp folder deleted on dispose.</summary>
-    public sealed class TempDir : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("ie-econ-").FullName;
-        public string File(string name) => System.IO.Path.Combine(Path, name);
-        public void Dispose() { try { Directory.Delete(Path, recursive: true); } catch (IOException) { } }
-    }
 }

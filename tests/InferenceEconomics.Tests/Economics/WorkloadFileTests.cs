@@ -26,7 +26,7 @@ public class WorkloadFileTests
     [Fact]
     public void A_user_file_with_one_workload_loads_by_path()
     {
-        using var dir = new TestRuns.TempDir();
+        using var dir = new TempDir();
         var path = dir.File("conv.json");
         File.WriteAllText(path, Head + """{ "name": "c", "conversation": { "system_prompt_tokens": 10, "turns": [ { "user_tokens": 5, "assistant_tokens": 7 } ] } } ] }""");
         Assert.True(WorkloadFiles.LooksLikeFile(path));
@@ -70,7 +70,7 @@ public class WorkloadFileTests
     {
         var e = Assert.Throws<InferenceEconomicsException>(() => Workloads.Resolve("nowhere/w.json"));
         Assert.Contains("does not exist", e.Message);
-        using var dir = new TestRuns.TempDir();
+        using var dir = new TempDir();
         var path = dir.File("two.json");
         File.WriteAllText(path, Head + """{ "name": "a", "request": { "input_tokens": 10, "output_tokens": 5 } }, { "name": "b", "request": { "input_tokens": 20, "output_tokens": 5 } } ] }""");
         e = Assert.Throws<InferenceEconomicsException>(() => Workloads.Resolve(path));

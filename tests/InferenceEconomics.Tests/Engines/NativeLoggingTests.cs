@@ -1,7 +1,7 @@
 using InferenceEconomics.Models;
 using InferenceEconomics.Models.Onnx;
 using InferenceEconomics.Models.Synthetic;
-using InferenceEconomics.Tests.Synthetic;
+using InferenceEconomics.Tests.Models.Synthetic;
 using InferenceEconomics.Tests.TestSupport;
 
 namespace InferenceEconomics.Tests.Engines;

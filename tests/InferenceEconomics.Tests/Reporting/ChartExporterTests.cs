@@ -9,7 +9,7 @@ public class ChartExporterTests
     [Fact]
     public void Writes_every_chart_as_png_and_svg_with_the_requested_pixel_size()
     {
-        using var tmp = new TempFolder();
+        using var tmp = new TempDir();
         var ctx = new ReportContext(TestRuns.Build(), tmp.Path) { Cost = TestRuns.Cost() };
 
         var files = new ChartExporter().Export(ctx);
@@ -39,7 +39,7 @@ public class ChartExporterTests
     [Fact]
     public void Rerendering_without_a_price_removes_the_earlier_cost_charts()
     {
-        using var tmp = new TempFolder();
+        using var tmp = new TempDir();
         new ChartExporter().Export(new ReportContext(TestRuns.Build(), tmp.Path) { Cost = TestRuns.Cost() });
         Assert.True(File.Exists(Path.Combine(tmp.Path, "charts", "breakeven.png")));
         var second = new ChartExporter().Export(new ReportContext(TestRuns.Build(), tmp.Path));
@@ -51,7 +51,7 @@ public class ChartExporterTests
     [Fact]
     public void Without_telemetry_or_price_only_the_measured_charts_are_written()
     {
-        using var tmp = new TempFolder();
+        using var tmp = new TempDir();
         var ctx = new ReportContext(TestRuns.Build(telemetry: false), tmp.Path);
 
         new ChartExporter().Export(ctx);
@@ -105,8 +105,8 @@ public class ChartExporterTests
         var run = TestRuns.Build(device: "cpu");
         var t = run.Telemetry! with
         {
-            Sources = [new Schema.TelemetrySourceStatus("nvml", false, "libnvidia-ml.so.1 not found", null), new Schema.TelemetrySourceStatus("procfs", true, null, null)],
-            Series = [new Schema.TelemetrySeries("host.system_cpu", "fraction", [1.0, 2.0, 3.0], [0.2, 0.9, 0.5])],
+            Sources = [new InferenceEconomics.Schema.TelemetrySourceStatus("nvml", false, "libnvidia-ml.so.1 not found", null), new InferenceEconomics.Schema.TelemetrySourceStatus("procfs", true, null, null)],
+            Series = [new InferenceEconomics.Schema.TelemetrySeries("host.system_cpu", "fraction", [1.0, 2.0, 3.0], [0.2, 0.9, 0.5])],
         };
         var spec = RunCharts.Build(new ReportContext(run with { Telemetry = t }, "unused")).Single(c => c.Name == "telemetry");
         var tel = ChartImage.Render(spec);

@@ -67,7 +67,7 @@ public class CsvExporterTests
         var run = TestRuns.Build(batches: [1], prompts: [128]);
         run = run with
         {
-            Scenarios = [.. run.Scenarios, new Schema.ScenarioResult
+            Scenarios = [.. run.Scenarios, new InferenceEconomics.Schema.ScenarioResult
             {
                 Id = "b64-p128-g17", BatchSize = 64, PromptTokens = 128, GenTokens = 17, Status = ScenarioStatus.Failed,
                 FailureReason = "out of memory, \"CUDA\" allocator",

@@ -7,7 +7,7 @@ public class HtmlExporterTests
     [Fact]
     public void A_run_without_telemetry_or_price_says_not_measured_instead_of_leaving_gaps()
     {
-        using var tmp = new TempFolder();
+        using var tmp = new TempDir();
         var ctx = new ReportContext(TestRuns.Build(telemetry: false), tmp.Path);
         var html = File.ReadAllText(new HtmlExporter().Export(ctx).Single());
 

@@ -23,7 +23,7 @@ public class HtmlReportBrowserTests
     public async Task Report_renders_in_headless_chromium_with_every_chart_and_no_console_error()
     {
         var chromium = Browser.Find().Path!;
-        using var tmp = new TempFolder();
+        using var tmp = new TempDir();
         var result = TestRuns.Build();
         var ctx = new ReportContext(result, tmp.Path) { Cost = TestRuns.Cost() };
         var path = new HtmlExporter().Export(ctx).Single();
@@ -66,7 +66,7 @@ public class HtmlReportBrowserTests
     [Fact]
     public void Browser_search_takes_the_override_alone_then_path_then_install_folders()
     {
-        using var tmp = new TempFolder();
+        using var tmp = new TempDir();
         var onPath = Directory.CreateDirectory(Path.Combine(tmp.Path, "bin")).FullName;
         var installed = Path.Combine(tmp.Path, "opt-chrome");
         MakeProgram(installed);

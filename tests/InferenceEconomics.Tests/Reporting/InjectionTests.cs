@@ -27,7 +27,7 @@ public class InjectionTests
         };
     }
 
-    private static (int Code, string Out, string Err) Cli(TempFolder root, params string[] args)
+    private static (int Code, string Out, string Err) Cli(TempDir root, params string[] args)
     {
         var o = new StringWriter();
         var e = new StringWriter();
@@ -38,7 +38,7 @@ public class InjectionTests
     [Fact]
     public void Report_md_keeps_planted_markup_inert()
     {
-        using var root = new TempFolder();
+        using var root = new TempDir();
         var run = Path.Combine(root.Path, "results", "run");
         ResultStore.Save(Planted(Md), run);
         Assert.Equal(0, Cli(root, "report", run, "--price-per-hour", "2").Code);
@@ -61,7 +61,7 @@ public class InjectionTests
     [Fact]
     public void Scenarios_csv_neutralises_formulas_and_keeps_numbers()
     {
-        using var root = new TempFolder();
+        using var root = new TempDir();
         var run = Path.Combine(root.Path, "results", "run");
         ResultStore.Save(Planted(Formula), run);
         Assert.Equal(0, Cli(root, "report", run).Code);
@@ -91,7 +91,7 @@ public class InjectionTests
     [Fact]
     public void The_terminal_never_gets_escape_sequences_from_files()
     {
-        using var root = new TempFolder();
+        using var root = new TempDir();
         var run = Path.Combine(root.Path, "results", "run");
         ResultStore.Save(Planted(Esc), run);
         var card = RateCards.BuiltIn().Rates[0] with { Provider = "p" + Esc, Model = "m" + Esc };
@@ -118,7 +118,7 @@ public class InjectionTests
     public void Warnings_on_stderr_lose_control_characters_from_folder_names()
     {
         if (OperatingSystem.IsWindows()) return;
-        using var root = new TempFolder();
+        using var root = new TempDir();
         var results = Path.Combine(root.Path, "results");
         ResultStore.Save(TestRuns.Build(batches: [1], prompts: [128]), Path.Combine(results, "good"));
         var bad = Path.Combine(results, "bad" + Esc);

@@ -17,7 +17,7 @@ public class OutcomeChartTests
         var conversation = OutcomeCost.Conversation(run, CostAnalyzer.Usable(run), 1, w, w.Conversation!, 2, 0.5, [rate], false, false, []);
         var agent = Workloads.Find("coding-agent");
         var task = OutcomeCost.Task(agent, agent.Task!, 0.002, [rate], false);
-        using var tmp = new TempFolder();
+        using var tmp = new TempDir();
         var files = new ChartExporter().Export(new ReportContext(TestRuns.Build(), tmp.Path) { Cost = TestRuns.Cost() with { Conversation = conversation, Task = task } });
         foreach (var name in new[] { "conversation_cost", "task_cost" })
         {

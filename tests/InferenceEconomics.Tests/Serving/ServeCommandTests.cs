@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using InferenceEconomics.Tests.Synthetic;
+using InferenceEconomics.Tests.Models.Synthetic;
 using InferenceEconomics.Tests.TestSupport;
 
 namespace InferenceEconomics.Tests.Serving;

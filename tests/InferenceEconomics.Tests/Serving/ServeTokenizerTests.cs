@@ -2,7 +2,7 @@ using System.Text.Json;
 using InferenceEconomics.Cli.Serving;
 using InferenceEconomics.Models;
 using InferenceEconomics.Serving;
-using InferenceEconomics.Tests.Synthetic;
+using InferenceEconomics.Tests.Models.Synthetic;
 using InferenceEconomics.Tests.TestSupport;
 using Microsoft.ML.OnnxRuntimeGenAI;
 

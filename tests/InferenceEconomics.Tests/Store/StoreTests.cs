@@ -20,7 +20,7 @@ public class StoreTests
 
     /// <summary>The metric rows a stored run must have: one per scenario and nameable metric with a finite value, counted here.</summary>
     private static long MetricRows(RunResult run) =>
-        run.Scenarios.Sum(sc => Metrics.MetricCatalog.Nameable.Count(m => m.Headline(sc) is { } v && double.IsFinite(v)));
+        run.Scenarios.Sum(sc => InferenceEconomics.Metrics.MetricCatalog.Nameable.Count(m => m.Headline(sc) is { } v && double.IsFinite(v)));
 
     [Fact] public void Sqlite_push_is_idempotent_and_conflicts_change_nothing() { using var b = new SqliteBackend(); PushIsIdempotent(b); }
     [PostgresFact] public void Postgres_push_is_idempotent_and_conflicts_change_nothing() { using var b = new PostgresBackend(); PushIsIdempotent(b); }

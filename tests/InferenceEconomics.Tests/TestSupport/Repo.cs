@@ -32,6 +32,7 @@ public sealed class TempDir : IDisposable
 {
     public string Path { get; } = Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ie-test-" + Guid.NewGuid().ToString("N")[..12])).FullName;
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+    public string File(string name) => Combine(name);
     public void Dispose() { try { Directory.Delete(Path, recursive: true); } catch (IOException) { } }
 }
 

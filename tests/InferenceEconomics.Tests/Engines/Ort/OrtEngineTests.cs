@@ -32,7 +32,7 @@ public sealed class OrtEngineTests
     {
         var model = ModelResolver.FromFolder(Repo.SharedTinyModel!, null);
         using var engine = new OrtEngine(model, OrtTestModels.Cpu);
-        InferenceEconomics.Tests.Foundation.GenAiEngineTests.AssertConsistentSweep(engine, model, batch: 2, prompt: 16, gen: 8);
+        InferenceEconomics.Tests.Engines.GenAiEngineTests.AssertConsistentSweep(engine, model, batch: 2, prompt: 16, gen: 8);
     }
 
     [SharedModelFact]
