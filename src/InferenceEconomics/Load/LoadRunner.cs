@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using InferenceEconomics.Economics;
+using InferenceEconomics.Metrics;
 
 namespace InferenceEconomics.Load;
 
@@ -16,16 +17,42 @@ internal sealed record LevelSpec(LoadShape Shape, int? Concurrency, double? Rate
 }
 
 /// <summary>The level as measured, with the raw outcomes (chunk ticks) the result does not keep.</summary>
-internal sealed record LevelRun(LoadLevel Level, IReadOnlyList<RequestOutcome> Outcomes, long OriginTicks, IReadOnlyList<double> SendOffsets);
+internal sealed record LevelRun(LoadLevel Level, IReadOnlyList<RequestOutcome> Outcomes, long OriginTicks, IReadOnlyList<double> SendOffsets)
+{
+    /// <summary>Open loop: the planned arrival offsets of the requests sent, in order.</summary>
+    public IReadOnlyList<double> Planned { get; init; } = [];
+}
 
 /// <summary>
 /// Drives one load level against an endpoint: warm-up, then a closed loop of N clients or an open loop of
 /// seeded arrivals, until the request count or the duration is reached (whichever first); requests in flight
 /// then are awaited (within their timeouts). Failures are counted, never thrown: the level goes on.
 /// </summary>
-internal sealed class LoadRunner(EndpointClient client, RequestForm form, LoadSettings settings, Prompts prompts, Slo? slo)
+internal sealed class LoadRunner
 {
+    private readonly EndpointClient client;
+    private readonly RequestForm form;
+    private readonly LoadSettings settings;
+    private readonly Prompts prompts;
+    private readonly Slo? slo;
     private int _inFlight, _peak;
+    private readonly List<(double Planned, double Late)> _lateness = [];
+
+    public LoadRunner(EndpointClient client, RequestForm form, LoadSettings settings, Prompts prompts, Slo? slo)
+    {
+        (this.client, this.form, this.settings, this.prompts, this.slo) = (client, form, settings, prompts, slo);
+        EnsureThreads();
+    }
+
+    /// <summary>
+    /// A load generator must not wait for the thread pool to grow (it adds about two threads a second once its
+    /// minimum is busy, which would delay sends by hundreds of ms): raise the minimum to 64 worker threads.
+    /// </summary>
+    private static void EnsureThreads()
+    {
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        if (workers < 64) ThreadPool.SetMinThreads(64, Math.Max(io, 64));
+    }
 
     public async Task<LevelRun> RunAsync(LevelSpec spec, int levelIndex, CancellationToken ct)
     {
@@ -37,9 +64,11 @@ internal sealed class LoadRunner(EndpointClient client, RequestForm form, LoadSe
         _inFlight = 0;
         _peak = 0;
         long origin = Stopwatch.GetTimestamp();
+        _lateness.Clear();
         var (outcomes, sends, stoppedBy) = spec.Shape == LoadShape.Closed
             ? await ClosedAsync(spec.Concurrency ?? 1, settings.RequestsPerLevel, settings.DurationSeconds, settings.Seed + levelIndex, origin, ct).ConfigureAwait(false)
             : await OpenAsync(spec, levelIndex, origin, ct).ConfigureAwait(false);
+        var late = _lateness.Select(x => x.Late).Order().ToArray();
         long end = Stopwatch.GetTimestamp();
         if (ct.IsCancellationRequested) stoppedBy = "interrupted";
 
@@ -54,10 +83,12 @@ internal sealed class LoadRunner(EndpointClient client, RequestForm form, LoadSe
             WarmupRequests = settings.WarmupRequests,
             StoppedBy = stoppedBy,
             PeakInFlight = _peak,
+            SendLatenessP50Seconds = late.Length > 0 ? Statistics.Percentile(late, 0.5) : null,
+            SendLatenessP99Seconds = late.Length > 0 ? Statistics.Percentile(late, 0.99) : null,
             Slo = slo?.ToString(),
             Requests = samples,
         };
-        return new LevelRun(level, outcomes, origin, sends);
+        return new LevelRun(level, outcomes, origin, sends) { Planned = _lateness.Select(x => x.Planned).Order().ToList() };
     }
 
     private async Task<(List<RequestOutcome>, List<double>, string)> ClosedAsync(int clients, int count, double seconds, int seed, long origin, CancellationToken ct)
@@ -105,7 +136,12 @@ internal sealed class LoadRunner(EndpointClient client, RequestForm form, LoadSe
                     try
                     {
                         var o = await Send(prompts.Make(k, seed), ct).ConfigureAwait(false);
-                        lock (outcomes) { outcomes.Add(o); sends.Add(Seconds(o.SendTicks - origin)); }
+                        lock (outcomes)
+                        {
+                            outcomes.Add(o);
+                            sends.Add(Seconds(o.SendTicks - origin));
+                            _lateness.Add((at[k], Seconds(o.SendTicks - origin) - at[k]));
+                        }
                     }
                     finally { cap?.Release(); }
                 }, CancellationToken.None));
@@ -119,13 +155,14 @@ internal sealed class LoadRunner(EndpointClient client, RequestForm form, LoadSe
         return (outcomes, sends, stoppedBy);
     }
 
-    /// <summary>Sleeps until about 1 ms before the tick, then yields until it (timer resolution is about 1 ms).</summary>
+    /// <summary>Sleeps until about 1 ms before the tick, then spins to it (timer resolution is about 1 ms).</summary>
     private static async Task WaitUntil(long ticks, CancellationToken ct)
     {
         long left = ticks - Stopwatch.GetTimestamp();
         double ms = left * 1000.0 / Stopwatch.Frequency;
         if (ms > 2) await Task.Delay(TimeSpan.FromMilliseconds(ms - 1.5), ct).ConfigureAwait(false);
-        while (Stopwatch.GetTimestamp() < ticks) { ct.ThrowIfCancellationRequested(); await Task.Yield(); }
+        var spin = new SpinWait();
+        while (Stopwatch.GetTimestamp() < ticks) { ct.ThrowIfCancellationRequested(); spin.SpinOnce(sleep1Threshold: -1); }
     }
 
     private async Task<RequestOutcome> Send(LoadRequest r, CancellationToken ct)

@@ -93,6 +93,9 @@ public sealed record LoadLevel
     public required string StoppedBy { get; init; }
     /// <summary>Most requests in flight at once during the window.</summary>
     public int PeakInFlight { get; init; }
+    /// <summary>Open loop: how late the client sent requests against their planned arrival times (median, 99th percentile), seconds.</summary>
+    public double? SendLatenessP50Seconds { get; init; }
+    public double? SendLatenessP99Seconds { get; init; }
     /// <summary>The SLO goodput was counted against (its text); null: none given.</summary>
     public string? Slo { get; init; }
     public required IReadOnlyList<LoadRequestSample> Requests { get; init; }

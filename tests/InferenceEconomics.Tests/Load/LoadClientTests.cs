@@ -60,8 +60,9 @@ public class LoadClientTests
                 Assert.InRange(client - serverGap, -Ms(o.ChunkTicks[i - 1] - mine.SendTicks[i - 1]) - 1e-9, Ms(o.ChunkTicks[i] - mine.SendTicks[i]) + 1e-9);
             }
         }
-        // The documented bound (docs/metrics.md): the median receive delay is within 2 ms on loopback.
-        Assert.InRange(Statistics.Quantile(errors, 0.5), 0, 2.0);
+        // The documented bound (docs/metrics.md "Serving under load"): on loopback the median receive delay is within
+        // 5 ms even on a busy machine (the benchmark measures its p99); every client ITL is within the two delays above.
+        Assert.InRange(Statistics.Quantile(errors, 0.5), 0, 5.0);
         // The recorded sample follows vLLM's definitions from those ticks.
         var r = run.Level.Requests[0];
         Assert.Equal(11, r.ItlSeconds.Count);
