@@ -16,6 +16,7 @@ namespace InferenceEconomics.Cli
         [
             new RunCommand(),
             ModelsCommands.Group,
+            new LoadCommand(),
             new CostCommand(),
             new RatesCommand(),
             new HwCommand(),

@@ -26,6 +26,9 @@ public static class LoadSettingsValidator
         return v.Errors;
     }
 
+    /// <summary>Reads the trace now, so a bad line is reported before any request (exit 2 or 14).</summary>
+    public static void CheckTrace(string path) => Prompts.ReadTrace(path);
+
     public static void Validate(LoadSettings s)
     {
         var errors = Check(s);
