@@ -36,12 +36,12 @@ internal sealed class LoadCommand : CliCommand<LoadCommandSettings>
     public override string Usage => $"{EntryPoint.Name} load --endpoint URL [options]";
     public override string Description =>
         "Streams requests (SSE, stream_options.include_usage) to /v1/completions or /v1/chat/completions at each concurrency (closed loop) or\n" +
-        "arrival rate (open loop, --rate). Each level is a scenario of result.json (kind \"load\"); writes report.md, scenarios.csv and charts/.\n" +
+        "arrival rate (open loop, --rate). Each level is a scenario of result.json (kind \"load\"); writes report.md, report.html and scenarios.csv.\n" +
         "The API key is read from the variable --api-key-env names and is never written. Definitions: docs/metrics.md \"Serving under load\".";
     public override IReadOnlyList<string> Examples =>
     [
         $"{EntryPoint.Name} load --endpoint http://127.0.0.1:8000 --concurrency 1,2,4,8,16 --input-tokens 128 --output-tokens 64",
-        $"{EntryPoint.Name} load --endpoint http://vllm.internal:8000 --rate 1,2,4,8 --arrival poisson --requests 200 --slo ttft_p90<=500ms,tpot<=50ms --gpu h100-sxm --gpus 8",
+        $"{EntryPoint.Name} load --endpoint http://vllm.internal:8000 --rate 1,2,4,8 --arrival poisson --requests 200 --slo ttft<=500ms,tpot<=50ms --gpu h100-sxm --gpus 8",
         $"{EntryPoint.Name} load --endpoint https://api.openai.com --api chat --api-key-env OPENAI_API_KEY --served-model gpt-4o-mini --concurrency 1,4",
     ];
 
@@ -52,7 +52,8 @@ internal sealed class LoadCommand : CliCommand<LoadCommandSettings>
         Option(s => s.Load.ServedModel, "--served-model", "NAME", "the model name to request", defaultText: "the first model /v1/models lists");
         Option(s => s.Load.Api, "--api", "API", "completions (token-id prompts, exact lengths) or chat (text prompts, approximate lengths)");
         Option(s => s.Load.Concurrency, "--concurrency", "LIST", "closed-loop levels: N clients, each sends its next request when its previous one ends", group: Shape);
-        Option(s => s.Load.Rates, "--rate", "LIST", "open-loop levels in requests/s (replace the concurrency levels)", group: Shape);
+        Option(s => s.Load.Rates, "--rate", "LIST", "open-loop levels in requests/s (replace the concurrency levels)", group: Shape,
+            defaultText: "none: closed loop");
         Option(s => s.Load.Arrival, "--arrival", "KIND", "open-loop gaps: poisson (seeded exponential) or constant", group: Shape);
         Option(s => s.Load.MaxConcurrency, "--max-concurrency", "N", "open loop: most requests in flight (later arrivals wait)", group: Shape, defaultText: "no cap");
         Option(s => s.Load.WarmupRequests, "--warmup", "N", "requests before each level, not measured", group: Shape);

@@ -118,3 +118,48 @@ public sealed class LoadRunTests : IDisposable
         Assert.Empty(Directory.GetDirectories(_dir)); // nothing written for a run that never started
     }
 }
+
+/// <summary>The load command through the CLI: bad input is one line with its exit code; the key never reaches stdout or stderr.</summary>
+public class LoadCommandTests
+{
+    [Theory]
+    [InlineData(2, "load needs --endpoint URL", "load")]
+    [InlineData(2, "--input-tokens '0:5' is not a length", "load", "--endpoint", "http://127.0.0.1:1", "--input-tokens", "0:5")]
+    [InlineData(2, "is not an http:// or https:// URL", "load", "--endpoint", "ftp://x")]
+    [InlineData(2, "the environment variable IE_TEST_UNSET_KEY_VAR is not set", "load", "--endpoint", "http://127.0.0.1:1", "--api-key-env", "IE_TEST_UNSET_KEY_VAR")]
+    [InlineData(2, "is not a bound", "load", "--endpoint", "http://127.0.0.1:1", "--slo", "fast")]
+    [InlineData(8, "is negative", "load", "--endpoint", "http://127.0.0.1:1", "--price-per-hour", "-1")]
+    public void Bad_input_is_one_line(int code, string text, params string[] args)
+    {
+        var o = CliRunner.Run(args);
+        Assert.Equal(code, o.ExitCode);
+        var line = Assert.Single(o.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(text, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_run_through_the_cli_prints_the_level_table_and_never_the_key()
+    {
+        const string key = "sk-cli-0123456789-SECRET";
+        await using var server = new ScriptedSseServer();
+        var dir = Directory.CreateTempSubdirectory("ie-loadcli-").FullName;
+        try
+        {
+            Environment.SetEnvironmentVariable("IE_TEST_LOAD_KEY", key);
+            var o = CliRunner.Run("load", "--endpoint", server.Url, "--api-key-env", "IE_TEST_LOAD_KEY", "--concurrency", "1,2", "--requests", "3",
+                "--warmup", "0", "--output-tokens", "4", "--input-tokens", "8", "--gpu", "h100-sxm", "--gpus", "2", "--results", dir, "--no-store", "--verbose");
+            Assert.True(o.ExitCode == 0, o.Err);
+            Assert.Contains("| c2 ", o.Out, StringComparison.Ordinal);
+            Assert.Contains("per million output tokens", o.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain(key, o.Out + o.Err, StringComparison.Ordinal);
+            foreach (var f in Directory.GetFiles(dir, "*", SearchOption.AllDirectories))
+                Assert.DoesNotContain(key, File.ReadAllText(f), StringComparison.Ordinal);
+            Assert.All(server.Served, x => Assert.Equal("Bearer " + key, x.Authorization));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("IE_TEST_LOAD_KEY", null);
+            Directory.Delete(dir, true);
+        }
+    }
+}
