@@ -22,4 +22,10 @@ if (args is ["store-history", ..] && args.Length <= 3)
     InferenceEconomics.Benchmarks.StoreHistoryBenchmark.Run(args.Length >= 2 ? int.Parse(args[1]) : 10_000, args.Length == 3 ? int.Parse(args[2]) : 15);
     return;
 }
+if (args is ["load-client", ..] && args.Length <= 5)
+{
+    int At(int i, int d) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : d;
+    InferenceEconomics.Benchmarks.LoadClientBenchmark.Run(At(1, 1000), At(2, 50), At(3, 20), At(4, 10));
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
