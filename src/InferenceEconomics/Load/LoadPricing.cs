@@ -4,8 +4,16 @@ using InferenceEconomics.Metrics;
 
 namespace InferenceEconomics.Load;
 
-/// <summary>One level's cost: $/M output tokens and $/M tokens (input + output) with the deployment busy at that level.</summary>
-public sealed record LevelCost(string ScenarioId, double? OutputDollarsPerM, double? TotalDollarsPerM, double? GoodOutputDollarsPerM);
+/// <summary>
+/// One level's cost: $/M output tokens and $/M tokens (input + output) with the deployment busy at that level, and
+/// its point on the interactivity frontier: per-user tok/s = 1 / median TPOT; <see cref="Pareto"/> when no other
+/// level of the run is both faster per user and cheaper per output token.
+/// </summary>
+public sealed record LevelCost(string ScenarioId, double? OutputDollarsPerM, double? TotalDollarsPerM, double? GoodOutputDollarsPerM)
+{
+    public double? PerUserTps { get; init; }
+    public bool Pareto { get; init; }
+}
 
 /// <summary>
 /// A deployment priced at every load level (docs/economics.md "Pricing a load run"): R $/hour for the whole
@@ -42,7 +50,15 @@ public sealed record LoadCost
         var costs = levels.Select(s => new LevelCost(s.Id,
             PerMillion(r, MetricCatalog.ServedOutputTps.Value(s, Stat.Value)),
             PerMillion(r, MetricCatalog.ServedTotalTps.Value(s, Stat.Value)),
-            PerMillion(r, GoodOutputTps(s)))).ToList();
+            PerMillion(r, GoodOutputTps(s)))
+        {
+            PerUserTps = MetricCatalog.Tpot.Value(s, Stat.Median) is { } tpot && tpot > 0 ? 1 / tpot : null,
+        }).ToList();
+        costs = costs.Select(c => c with
+        {
+            Pareto = c.PerUserTps is { } u && c.OutputDollarsPerM is { } d && !costs.Any(o => !ReferenceEquals(o, c)
+                && o.PerUserTps >= u && o.OutputDollarsPerM <= d && (o.PerUserTps > u || o.OutputDollarsPerM < d)),
+        }).ToList();
         bool slo = levels.Any(s => s.Load?.Slo is not null);
         var best = slo
             ? levels.Where(s => GoodOutputTps(s) > 0).MaxBy(s => GoodOutputTps(s)!.Value)

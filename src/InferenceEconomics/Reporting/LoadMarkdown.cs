@@ -23,9 +23,9 @@ public static class LoadMarkdown
         var header = new List<string> { "level", "sent", "ok", "req/s", "out tok/s", "total tok/s" };
         foreach (var m in new[] { "TTFT", "ITL", "TPOT", "E2EL" }) header.Add($"{m} p50/p90/p99 ms");
         header.AddRange(["goodput req/s", "errors"]);
-        if (cost is not null) header.AddRange(["$/M out", "$/M total"]);
+        if (cost is not null) header.AddRange(["per-user tok/s", "$/M out", "$/M total", "frontier"]);
         var table = new MarkdownTable([.. header]);
-        for (int i = 1; i < header.Count; i++) table.RightAligned[i] = header[i] != "errors";
+        for (int i = 1; i < header.Count; i++) table.RightAligned[i] = header[i] is not ("errors" or "frontier");
         foreach (var s in levels)
         {
             var l = s.Load;
@@ -41,8 +41,10 @@ public static class LoadMarkdown
             if (cost is not null)
             {
                 var c = cost.Levels.FirstOrDefault(x => x.ScenarioId == s.Id);
+                row.Add(c?.PerUserTps is { } u ? u.ToString("0.0", Inv) : "-");
                 row.Add(Dollars(c?.OutputDollarsPerM));
                 row.Add(Dollars(c?.TotalDollarsPerM));
+                row.Add(c?.Pareto == true ? "★" : "");
             }
             table.Add([.. row.Select(c => c == s.Id ? MarkdownText.Inline(c) : c == LoadErrorsCell(s) ? MarkdownText.Inline(c) : c)]);
         }
@@ -57,6 +59,7 @@ public static class LoadMarkdown
             sb.Append(MarkdownText.Inline(cost.CapacityBasis));
             if (cost.CapacityOutputDollarsPerM is { } d) sb.Append(CultureInfo.InvariantCulture, $": **{Dollars(d)} per million output tokens**");
             sb.Append(".\n");
+            sb.Append("per-user tok/s = 1 / median TPOT; frontier ★: no other level is both faster per user and cheaper per output token.\n");
             foreach (var label in cost.Labels) sb.Append("- ").Append(MarkdownText.Inline(label)).Append('\n');
         }
         return sb.ToString();

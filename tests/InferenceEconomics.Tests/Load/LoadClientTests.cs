@@ -174,6 +174,16 @@ public class LoadClientTests
     }
 
     [Fact]
+    public async Task An_error_event_inside_the_stream_is_a_stream_error()
+    {
+        var level = await Faulty(i => i == 0 ? new ServerScript { Fault = ServerFault.ErrorEvent } : new ServerScript());
+        var bad = level.Requests.Single(r => !r.Ok);
+        Assert.Equal(LoadErrorKind.StreamError, bad.Error);
+        Assert.Contains("scripted generation failure", bad.ErrorDetail, StringComparison.Ordinal);
+        Assert.Equal(2, level.Completed);
+    }
+
+    [Fact]
     public async Task Missing_usage_counts_chunks_and_is_noted()
     {
         var level = await Faulty(_ => new ServerScript { SendUsage = false }, requests: 2);

@@ -83,12 +83,48 @@ public sealed class LoadRunTests : IDisposable
         var c = Assert.Single(cost.Levels);
         Assert.Equal(20, c.OutputDollarsPerM!.Value, 9);
         Assert.Equal(3.6 / (3600 * 75) * 1e6, c.TotalDollarsPerM!.Value, 9);
+        // Per-user speed: TPOT = (1 - 0.1) / 99 s for both requests -> 110 tok/s; alone, the level is on the frontier.
+        Assert.Equal(99 / 0.9, c.PerUserTps!.Value, 9);
+        Assert.True(c.Pareto);
         // SLO capacity counts only the good request's 100 tokens over 4 s = 25 tok/s: $40/M.
         Assert.Equal("c2", cost.CapacityLevel);
         Assert.Equal(40, cost.CapacityOutputDollarsPerM!.Value, 9);
         // A catalog GPU prices through the hardware catalog's default price.
         var h100 = HardwareCatalogPrice("h100-sxm");
         Assert.Equal(8 * h100, LoadCost.Price(run, new MachinePricing { Gpu = "h100-sxm", Gpus = 8 }).DollarsPerHour, 9);
+    }
+
+    private static ScenarioResult Level(string id, double tpot, double window)
+    {
+        // Two requests of 100 output tokens, TTFT 0.1 s, TPOT as given: 200 output tokens over the window.
+        LoadRequestSample Req() => new()
+        {
+            StartOffset = 0, AskedInputTokens = 10, AskedOutputTokens = 100, InputTokens = 10, OutputTokens = 100, Chunks = 100,
+            TtftSeconds = 0.1, E2eSeconds = 0.1 + 99 * tpot,
+        };
+        var l = new LoadLevel { Shape = LoadShape.Closed, Concurrency = 1, DurationSeconds = window, WarmupRequests = 0, StoppedBy = "count", Requests = [Req(), Req()] };
+        return LoadOrchestrator.Scenario(LevelSpec.Closed(1), l, new LoadSettings()) with { Id = id };
+    }
+
+    [Fact]
+    public void The_frontier_marks_levels_no_other_beats_on_per_user_speed_and_price()
+    {
+        // At $3.60/h: A 100 tok/s per user, 200/2 = 100 out tok/s -> $10/M; B 50 per user, 200 tok/s -> $5/M;
+        // C 40 per user, 200/1.6 = 125 tok/s -> $8/M: B is faster and cheaper than C, so A and B are the frontier.
+        var run = new RunResult
+        {
+            RunId = "x", StartedUtc = DateTimeOffset.UnixEpoch, Tool = new("t", "0", null), Config = new(),
+            Environment = new() { Host = "h", Os = "o", CpuModel = "c", LogicalCores = 2, DotnetVersion = "10" },
+            Model = new() { Name = "m", Path = "p", Synthetic = false, ModelType = "endpoint", Precision = WeightPrecision.Fp32, IoDType = IoDType.Float32, Attention = AttentionKind.GroupQuery, Layers = 0, HiddenSize = 0, Heads = 0, KvHeads = 0, HeadSize = 0, VocabSize = 0, ContextLength = 0 },
+            Engine = new(EngineKind.Endpoint, "0", "http", Device.Cpu),
+            Scenarios = [Level("A", 0.010, 2), Level("B", 0.020, 1), Level("C", 0.025, 1.6)],
+        };
+        var cost = LoadCost.Price(run, new MachinePricing { PricePerHour = 3.6 });
+        Assert.Equal([10.0, 5.0, 8.0], cost.Levels.Select(l => Math.Round(l.OutputDollarsPerM!.Value, 9)));
+        Assert.Equal([100.0, 50.0, 40.0], cost.Levels.Select(l => Math.Round(l.PerUserTps!.Value, 9)));
+        Assert.Equal([true, true, false], cost.Levels.Select(l => l.Pareto));
+        Assert.Equal("B", cost.CapacityLevel); // no SLO: the highest-throughput level
+        Assert.Contains("★", LoadMarkdown.Render(run, cost), StringComparison.Ordinal);
     }
 
     private static double HardwareCatalogPrice(string gpu) => InferenceEconomics.Hardware.HardwareCatalog.BuiltIn().Find(gpu).Price.DollarsPerGpuHour;

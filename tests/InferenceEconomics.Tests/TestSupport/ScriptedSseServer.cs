@@ -22,6 +22,8 @@ public enum ServerFault
     NeverAnswer,
     /// <summary>After <see cref="ServerScript.FaultAfter"/> token events, closes the connection without [DONE].</summary>
     CloseEarly,
+    /// <summary>After <see cref="ServerScript.FaultAfter"/> token events, an {"error": ...} event (as vLLM sends when generation fails).</summary>
+    ErrorEvent,
 }
 
 /// <summary>How the server answers a request: timing, length and fault.</summary>
@@ -192,6 +194,11 @@ public sealed class ScriptedSseServer : IAsyncDisposable
                     case ServerFault.Malformed: await Chunk(stream, "data: {\"choices\": [ not json\n\n"); return true;
                     case ServerFault.Stall: await Task.Delay(Timeout.Infinite, _stop.Token); return false;
                     case ServerFault.CloseEarly: return false;
+                    case ServerFault.ErrorEvent:
+                        await Chunk(stream, "data: {\"error\": {\"message\": \"scripted generation failure\", \"code\": 500}}\n\n");
+                        await Chunk(stream, "data: [DONE]\n\n");
+                        await stream.WriteAsync("0\r\n\r\n"u8.ToArray());
+                        return true;
                 }
             }
             var ev = chat
