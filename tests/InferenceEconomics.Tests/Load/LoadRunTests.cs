@@ -51,6 +51,9 @@ public sealed class LoadRunTests : IDisposable
         var md = File.ReadAllText(Path.Combine(outcome.Folder, "report.md"));
         Assert.Contains("## Load levels", md, StringComparison.Ordinal);
         Assert.Contains("| c2 ", md, StringComparison.Ordinal);
+        var html = File.ReadAllText(Path.Combine(outcome.Folder, "report.html"));
+        Assert.Contains("<h2>Load levels</h2>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<h2>Scenarios</h2>", html, StringComparison.Ordinal);
         // ... and is nowhere in what the run wrote (result.json, reports, charts, CSV).
         foreach (var f in Directory.GetFiles(outcome.Folder, "*", SearchOption.AllDirectories))
             Assert.DoesNotContain(Key, File.ReadAllText(f), StringComparison.Ordinal);
