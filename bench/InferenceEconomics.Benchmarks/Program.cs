@@ -28,4 +28,9 @@ if (args is ["load-client", ..] && args.Length <= 5)
     InferenceEconomics.Benchmarks.LoadClientBenchmark.Run(At(1, 1000), At(2, 50), At(3, 20), At(4, 10));
     return;
 }
+if (args is ["result-writes", ..])
+{
+    InferenceEconomics.Benchmarks.ResultWriteBenchmark.Run(args.Length > 1 ? args[1..].Select(int.Parse).ToList() : [100, 1000, 5000]);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -15,6 +15,7 @@ namespace InferenceEconomics.Cli
         public static IReadOnlyList<ICliCommand> Commands { get; } =
         [
             new RunCommand(),
+            new ServeCommand(),
             ModelsCommands.Group,
             new LoadCommand(),
             new CostCommand(),
@@ -39,6 +40,8 @@ namespace InferenceEconomics.Cli
             int interruptCode = (int)ErrorKind.Interrupted;
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
             bool console = ReferenceEquals(stdout, Console.Out);
+            // One escaping layer for the terminal: everything on stdout loses its control characters (errors: OneLine).
+            if (stdout is not TerminalWriter) stdout = new TerminalWriter(stdout);
             if (console) Console.CancelKeyPress += onCancel;
             // SIGTERM and SIGHUP stop a run like Ctrl-C: finished scenarios kept, reports written, status interrupted.
             var signals = console && !OperatingSystem.IsWindows()

@@ -120,7 +120,7 @@ internal sealed class FleetSlurmCommand : CliCommand<FleetSlurmSettings>
         foreach (var target in matrix.Targets())
         {
             var path = Path.Combine(outDir, SlurmScript.JobName(s.Name, target) + ".sbatch");
-            ResultStore.WriteAtomic(path, SlurmScript.Render(matrix, target, settings));
+            AtomicFile.Write(path, SlurmScript.Render(matrix, target, settings));
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             scripts.Add((target, path));
             context.Out.WriteLine($"wrote {path} ({cells.Count} task(s) on target {target.Name})");
@@ -134,7 +134,7 @@ internal sealed class FleetSlurmCommand : CliCommand<FleetSlurmSettings>
         var location = StoreLocation.Resolve(s.Store, context.Paths.ResultsDir);
         using (ResultStores.Open(location)) { } // fail here, not in every task: the store must open (and gets its schema once)
         if (location.Kind == StoreKind.Sqlite)
-            context.Error.WriteLine($"note: the store is the SQLite file {location.Display}: safe for tasks on this machine only; use PostgreSQL (--store postgres://…) for a cluster");
+            context.Error.WriteLine(TerminalText.Clean($"note: the store is the SQLite file {location.Display}: safe for tasks on this machine only; use PostgreSQL (--store postgres://…) for a cluster"));
         var client = new SlurmClient();
         foreach (var (_, path) in scripts)
         {
@@ -195,7 +195,7 @@ internal sealed class FleetKubernetesCommand : CliCommand<FleetKubernetesSetting
         };
         var outPath = Path.GetFullPath(s.Out ?? Path.Combine(context.Paths.ResultsDir, "fleet", ResultStore.Sanitize(s.Name) + ".yaml"));
         matrix.Validate();
-        ResultStore.WriteAtomic(outPath, KubernetesJob.Render(matrix, settings));
+        AtomicFile.Write(outPath, KubernetesJob.Render(matrix, settings));
         context.Out.WriteLine($"wrote {outPath} ({matrix.Targets().Count} Indexed Job(s) of {matrix.Cells().Count} task(s))");
         context.Out.WriteLine($"apply: kubectl create secret generic {settings.SecretName} --from-literal={settings.SecretKey}=<store URL>; kubectl apply -f {outPath}");
         return 0;

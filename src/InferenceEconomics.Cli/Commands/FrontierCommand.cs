@@ -60,19 +60,19 @@ internal sealed class FrontierCommand : CliCommand<FrontierCommandSettings>
         var folder = s.Out ?? Path.Combine(context.Paths.ResultsDir, $"frontier_{DateTimeOffset.UtcNow.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}");
         Directory.CreateDirectory(folder);
         var md = FrontierMarkdown.Render(frontier) + (frontier.Labels.Count > 0 ? "\nRead with care:\n" + string.Join("\n", frontier.Labels.Select(l => $"- {l}")) + "\n" : "");
-        ResultStore.WriteAtomic(Path.Combine(folder, "frontier.md"), md);
+        AtomicFile.Write(Path.Combine(folder, "frontier.md"), md);
         var written = new List<string> { Path.Combine(folder, "frontier.md") };
         if (FrontierChart.Build(frontier, frontier.Labels) is { } spec)
         {
             var chart = ChartImage.Render(spec);
-            ResultStore.WriteAtomic(Path.Combine(folder, "frontier.png"), chart.Png);
-            ResultStore.WriteAtomic(Path.Combine(folder, "frontier.svg"), chart.Svg);
+            AtomicFile.Write(Path.Combine(folder, "frontier.png"), chart.Png);
+            AtomicFile.Write(Path.Combine(folder, "frontier.svg"), chart.Svg);
             written.Add(Path.Combine(folder, "frontier.png"));
             written.Add(Path.Combine(folder, "frontier.svg"));
         }
         if (s.Json)
         {
-            context.Out.WriteLine(JsonSerializer.Serialize(frontier, ResultJson.Options));
+            context.Out.WriteLine(ResultJson.Serialize(frontier));
             return 0;
         }
         context.Out.Write(md);

@@ -56,8 +56,8 @@ internal sealed class HistoryCommand : CliCommand<HistoryCommandSettings>
         var h = source.History(s.Metric, s.Filter);
         // Folders that are not readable runs: counted, the first few named (a results folder may hold thousands).
         if (h.Skipped.Count > 0)
-            context.Error.WriteLine($"warning: skipped {h.Skipped.Count} folder(s) that are not readable runs: " +
-                string.Join("; ", h.Skipped.Take(3).Select(x => $"{Path.GetFileName(x.Folder)} ({x.Reason})")) + (h.Skipped.Count > 3 ? "; ..." : ""));
+            context.Error.WriteLine(TerminalText.Clean($"warning: skipped {h.Skipped.Count} folder(s) that are not readable runs: " +
+                string.Join("; ", h.Skipped.Take(3).Select(x => $"{Path.GetFileName(x.Folder)} ({x.Reason})")) + (h.Skipped.Count > 3 ? "; ..." : "")));
         if (h.Entries.Count == 0)
         {
             context.Out.WriteLine(s.Filter.Describe() is { Length: > 0 } d ? $"no runs match {d} in {source.Description}" : $"no runs in {source.Description}");
@@ -70,8 +70,8 @@ internal sealed class HistoryCommand : CliCommand<HistoryCommandSettings>
             var chart = ChartImage.Render(spec);
             var dir = s.Out ?? Path.Combine(resultsDir, "history");
             var png = Path.Combine(dir, chart.Name + ".png");
-            ResultStore.WriteAtomic(png, chart.Png);
-            ResultStore.WriteAtomic(Path.Combine(dir, chart.Name + ".svg"), chart.Svg);
+            AtomicFile.Write(png, chart.Png);
+            AtomicFile.Write(Path.Combine(dir, chart.Name + ".svg"), chart.Svg);
             context.Out.WriteLine($"trend chart: {png} (and .svg)");
         }
         else context.Out.WriteLine($"no trend chart: no run has {s.Metric.Id} at {h.ScenarioKey ?? "a common scenario"}");

@@ -48,8 +48,8 @@ internal sealed class PushCommand : CliCommand<PushCommandSettings>
 
         var skipped = report.Items.Where(i => i.Outcome is null).ToList();
         if (skipped.Count > 0)
-            context.Error.WriteLine($"warning: skipped {skipped.Count} run(s): " +
-                string.Join("; ", skipped.Take(3).Select(i => $"{i.Source} ({i.SkippedBecause})")) + (skipped.Count > 3 ? "; ..." : ""));
+            context.Error.WriteLine(TerminalText.Clean($"warning: skipped {skipped.Count} run(s): " +
+                string.Join("; ", skipped.Take(3).Select(i => $"{i.Source} ({i.SkippedBecause})")) + (skipped.Count > 3 ? "; ..." : "")));
         foreach (var item in report.Items.Where(i => i.Outcome is not null))
         {
             var o = item.Outcome!;

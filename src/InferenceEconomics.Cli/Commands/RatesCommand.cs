@@ -98,7 +98,7 @@ internal sealed class RatesGpusCommand : CliCommand<JsonFlag>
         var catalog = HardwareCatalog.BuiltIn();
         if (s.Json)
         {
-            context.Out.WriteLine(JsonSerializer.Serialize(catalog.Gpus, ResultJson.Options));
+            context.Out.WriteLine(ResultJson.Serialize(catalog.Gpus));
             return 0;
         }
         static string U(GpuSpec g, string field, double? v, string format) =>
@@ -183,7 +183,7 @@ internal sealed class RatesImportCommand : CliCommand<RatesImportSettings>
         var modified = File.GetLastWriteTimeUtc(file).ToString("yyyy-MM-dd");
 
         var result = LiteLlmImport.Parse(File.ReadAllText(file), file, modified, seen);
-        ResultStore.WriteAtomic(outPath, RateCards.Serialize(result.Rates, $"imported from {Path.GetFileName(file)} (LiteLLM, per token x 1e6); seen = {result.SeenSource}"));
+        AtomicFile.Write(outPath, RateCards.Serialize(result.Rates, $"imported from {Path.GetFileName(file)} (LiteLLM, per token x 1e6); seen = {result.SeenSource}"));
         context.Out.WriteLine($"imported {result.Rates.Count} rate cards from {file} into {outPath} (use with --rates {outPath}); prices seen: {result.SeenSource}");
         var zero = result.Rates.Where(r => r.PricedZeroInSource).ToList();
         if (zero.Count > 0)

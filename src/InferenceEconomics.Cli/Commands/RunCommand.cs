@@ -139,7 +139,7 @@ internal sealed class RunCommand : CliCommand<RunCommandSettings>
             throw new InferenceEconomicsException(costError.Kind, $"{costError.Message} (the run itself is saved with its reports in {outcome.Folder}; price it again with {EntryPoint.Name} cost)", costError);
         if (outcome.Interrupted)
         {
-            ctx.Error.WriteLine($"interrupted: {r.Scenarios.Count(x => x.Status == ScenarioStatus.Ok)} finished scenario(s) saved with their reports in {outcome.Folder}");
+            ctx.Error.WriteLine(TerminalText.Clean($"interrupted: {r.Scenarios.Count(x => x.Status == ScenarioStatus.Ok)} finished scenario(s) saved with their reports in {outcome.Folder}"));
             return ctx.InterruptExitCode();
         }
         if (!outcome.AnyScenarioRan)

@@ -67,7 +67,8 @@ internal static class HelpText
     {
         var text = p.Help;
         if (p.Choices is { Count: > 0 } ch && !text.Contains(ch[0], StringComparison.Ordinal)) text += $": {string.Join(" | ", ch)}";
-        if (p.DefaultText is { } def) text += $" (default {def})";
+        // An empty default (an empty list) says nothing worth printing.
+        if (p.DefaultText is { Length: > 0 } def) text += $" (default {def})";
         return head.Length <= 20 ? $"  {head,-20} {text}" : $"  {head}\n  {"",-20} {text}";
     }
 }

@@ -3,7 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace InferenceEconomics.Common;
 
-/// <summary>JSON conventions of the tool's data files (rate cards, hardware catalog): snake_case, strict (a misspelt field is an error), nulls written.</summary>
+/// <summary>
+/// JSON conventions of the tool's data files (rate cards, hardware catalog): snake_case, strict (a misspelt field is an
+/// error), nulls written, "NaN"/"Infinity" strings refused. A number too large for a double (1e999) reads as Infinity:
+/// each file's range checks refuse it.
+/// </summary>
 internal static class DataFile
 {
     public static JsonSerializerOptions Strict { get; } = new()

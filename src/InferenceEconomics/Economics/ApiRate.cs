@@ -8,6 +8,9 @@ namespace InferenceEconomics.Economics;
 /// </summary>
 public sealed record ApiRate
 {
+    /// <summary>The highest price a card may state, $ per million tokens ($1 per token): anything above is a typo or a unit mix-up, refused.</summary>
+    public const double MaxPricePerMillion = 1_000_000;
+
     public required string Provider { get; init; }
     public required string Model { get; init; }
     public double? Input { get; init; }

@@ -52,7 +52,6 @@ public static class CostAnalyzer
             v.Add("Machine.Pue", m.Pue, "describes owned hardware (or an energy figure, with a price per kWh)", "give the purchase price or the price per kWh too, or drop it");
         if (m.PricePerHour is null && m.Gpu is null && m.Capex is null)
             v.Add("Machine", null, "the machine has no price", "give a catalog GPU, a price per hour, or a purchase price for owned hardware");
-        v.Range("PeakToMean", request.PeakToMean, 1, double.MaxValue, "peak rate / mean rate is 1 or more");
         if (request.Utilization is { } u)
         {
             if (request.RequestsPerDay is not null)
@@ -60,7 +59,8 @@ public static class CostAnalyzer
             else if (!(u > 0 && u <= 1))
                 v.Add("Utilization", u, "is outside (0, 1]", "give the busy fraction, e.g. 0.4");
         }
-        v.Range("RequestsPerDay", request.RequestsPerDay, 0, double.MaxValue, "give the mean requests per day", minExclusive: true);
+        v.Range("RequestsPerDay", request.RequestsPerDay, 0, CostRequest.MaxRequestsPerDay, "give the mean requests per day", minExclusive: true);
+        v.Range("PeakToMean", request.PeakToMean, 1, CostRequest.MaxPeakToMean, "peak rate / mean rate is 1 or more");
         if (request.Workload is { } w) ValidateWorkload(v, w);
         v.ThrowIfAny();
     }

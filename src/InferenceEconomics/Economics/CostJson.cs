@@ -9,7 +9,7 @@ public static class CostJson
 {
     private static readonly JsonSerializerOptions Options = new(ResultJson.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 
-    public static string Serialize(CostComparison comparison) => JsonSerializer.Serialize(comparison, Options);
+    public static string Serialize(CostComparison comparison) => FiniteJson.Serialize(comparison, Options);
 
     public static CostComparison Deserialize(string json) => JsonSerializer.Deserialize<CostComparison>(json, Options) ?? throw new JsonException("document is null");
 }

@@ -3,6 +3,9 @@ namespace InferenceEconomics.Economics;
 /// <summary>What a cost analysis is asked: how the machine is paid for, the workload, the traffic, which APIs.</summary>
 public sealed record CostRequest
 {
+    /// <summary>Upper bounds of the traffic figures (1e12 requests a day is a thousand times the largest public services): past them every derived figure stays finite.</summary>
+    public const double MaxRequestsPerDay = 1e12, MaxPeakToMean = 1e6;
+
     public required MachinePricing Machine { get; init; }
     /// <summary>Tokens per request; null: the "chat" profile (labelled as a default).</summary>
     public WorkloadSpec? Workload { get; init; }

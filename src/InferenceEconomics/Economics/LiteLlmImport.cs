@@ -277,7 +277,7 @@ public static partial class LiteLlmImport
         else return $"{name} is not a number ({value.GetRawText()})";
         if (!double.IsFinite(perToken)) return $"{name} is not a finite number";
         if (perToken < 0) return $"{name} is negative ({perToken})";
-        if (perToken > 1) return $"{name} {perToken} is over $1 per token: not a per-token price";
+        if (perToken > ApiRate.MaxPricePerMillion / 1e6) return $"{name} {perToken} is over $1 per token: not a per-token price";
         perMillion = PerMillion(perToken);
         return null;
     }

@@ -66,8 +66,9 @@ public sealed class RateCards
     private static void CheckPrices(string where, params (string Name, double? Value)[] prices)
     {
         foreach (var (name, value) in prices)
-            if (value is { } v && (v < 0 || !double.IsFinite(v)))
-                throw new InferenceEconomicsException(ErrorKind.PriceInvalid, $"{where}: {name} price {v} is negative; a price is $ per million tokens, 0 or more (null when unknown)");
+            if (value is { } v && (v < 0 || !double.IsFinite(v) || v > ApiRate.MaxPricePerMillion))
+                throw new InferenceEconomicsException(ErrorKind.PriceInvalid,
+                    $"{where}: {name} price {(double.IsFinite(v) ? $"{v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} is {(v < 0 ? "negative" : "beyond $1 per token")}" : "is not a finite number")}; a price is $ per million tokens, from 0 to {ApiRate.MaxPricePerMillion:0} (null when unknown)");
     }
 
     /// <summary>
@@ -97,5 +98,5 @@ public sealed class RateCards
 
     /// <summary>Serializes cards in the documented format (what `rates import` writes).</summary>
     public static string Serialize(IEnumerable<ApiRate> rates, string? comment = null) =>
-        JsonSerializer.Serialize(new RateCardFile { Rates = rates.ToList(), Comment = comment }, DataFile.Strict) + "\n";
+        FiniteJson.Serialize(new RateCardFile { Rates = rates.ToList(), Comment = comment }, DataFile.Strict) + "\n";
 }

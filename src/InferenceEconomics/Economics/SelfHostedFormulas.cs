@@ -31,9 +31,18 @@ internal static class SelfHostedFormulas
     /// <summary>Capacity of one machine: C = 3600 x B / e2e requests per hour.</summary>
     public static double CapacityPerHour(int batch, double e2eSeconds) => 3600.0 * batch / e2eSeconds;
 
-    /// <summary>Machines needed: N = ceil(peak / C), at least one.</summary>
-    public static int Machines(double peakRequestsPerHour, double capacityPerHour) =>
-        Math.Max(1, (int)Math.Ceiling(peakRequestsPerHour / capacityPerHour - 1e-12));
+    /// <summary>The largest fleet the tool sizes: beyond it a figure is a typo in the traffic, not a plan (and an int could wrap).</summary>
+    public const int MaxMachines = 1_000_000;
+
+    /// <summary>Machines needed: N = ceil(peak / C), at least one; refused (never wrapped) above <see cref="MaxMachines"/>.</summary>
+    public static int Machines(double peakRequestsPerHour, double capacityPerHour)
+    {
+        double n = Math.Ceiling(peakRequestsPerHour / capacityPerHour - 1e-12);
+        if (!(n <= MaxMachines))
+            throw new InferenceEconomicsException(ErrorKind.Usage,
+                $"the traffic needs {(double.IsFinite(n) ? n.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) : "infinitely many")} machines at peak, more than the {MaxMachines:N0} this tool sizes; give a lower request rate (requests per day x peak-to-mean)");
+        return Math.Max(1, (int)n);
+    }
 
     /// <summary>u = mean / (N x C).</summary>
     public static double Utilization(double meanRequestsPerHour, int machines, double capacityPerHour) =>

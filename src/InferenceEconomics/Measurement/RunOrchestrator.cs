@@ -96,6 +96,7 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             RunId = Path.GetFileName(folder),
             StartedUtc = started,
             Status = RunStatus.Running,
+            Process = RunLiveness.Current(),
             Tool = new ToolInfo("InferenceEconomics", ToolVersion.Version, GitInfo.Commit(paths.Root)),
             Config = settings,
             Environment = environment,
@@ -116,11 +117,20 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
         var runner = new SweepRunner(engine, model.Config, settings, clock);
         long sweepStart = RunClock.Now;
         var sweepProgress = progress is null ? null : new SyncProgress<SweepProgress>(s => progress.Report(new RunProgress("measuring", null, s)));
-        // Keep result.json current after each scenario: an interrupted sweep keeps every finished scenario.
+        // Every finished scenario is appended to the journal at once (an interrupted or killed sweep keeps it);
+        // result.json is rewritten when the sweep has grown by a quarter since the last rewrite (and for the
+        // first 16), so the bytes written stay linear in the number of scenarios.
+        int savedCount = 0;
         var outcome = runner.Run(scenarios, s =>
         {
-            done.Add(s with { Telemetry = telemetry.Summarize(s) });
-            ResultStore.Save(result with { Scenarios = done.ToList(), Telemetry = telemetry.Current() }, folder);
+            var finished = s with { Telemetry = telemetry.Summarize(s) };
+            done.Add(finished);
+            ResultStore.AppendToJournal(folder, finished);
+            if (ShouldRewrite(done.Count, savedCount))
+            {
+                ResultStore.Save(result with { Scenarios = done.ToList(), Telemetry = telemetry.Current() }, folder);
+                savedCount = done.Count;
+            }
         }, sweepProgress, ct);
 
         var status = outcome.Interrupted ? RunStatus.Interrupted
@@ -133,8 +143,12 @@ public sealed class RunOrchestrator(ProjectPaths paths, IEngineFactory engines)
             Timings = timings with { SweepSeconds = RunClock.Seconds(sweepStart, RunClock.Now) },
         };
         ResultStore.Save(result, folder);
+        ResultStore.RemoveJournal(folder);
         return new Outcome(result, folder, outcome.Interrupted);
     }
+
+    /// <summary>Rewrite result.json for each of the first 16 scenarios, then each time the sweep has grown by 25%: O(N) bytes in all.</summary>
+    internal static bool ShouldRewrite(int finished, int lastSaved) => finished <= 16 || finished >= lastSaved + Math.Max(1, lastSaved / 4);
 
     /// <summary>
     /// A CPU model bigger than the memory available would be killed by the OS mid-load, with nothing

@@ -18,10 +18,10 @@ public static class CostMarkdown
         var sb = new StringBuilder();
         sb.AppendLine("## Cost: self-hosted vs API");
         sb.AppendLine();
-        sb.AppendLine($"Workload **{w.Name}**, per request: {w.InputTokens:N0} input tokens ({w.CachedInputTokens:N0} of them a cached prefix" +
+        sb.AppendLine($"Workload **{MarkdownText.Inline(w.Name)}**, per request: {w.InputTokens:N0} input tokens ({w.CachedInputTokens:N0} of them a cached prefix" +
                       (w.CacheWriteTokens > 0 ? $", {w.CacheWriteTokens:N0} written to cache" : "") +
                       $"), {w.OutputTokens:N0} output" + (w.ReasoningTokens > 0 ? $", {w.ReasoningTokens:N0} reasoning" : "") + " tokens.");
-        sb.AppendLine($"Measured: {(c.ModelName is { } m ? $"{m}, " : "")}scenario {c.ScenarioId} (batch {c.BatchSize}, prompt {c.PromptTokens:N0}, generated {c.GenTokens:N0} tokens).");
+        sb.AppendLine($"Measured: {(c.ModelName is { } m ? $"{MarkdownText.Inline(m)}, " : "")}scenario {MarkdownText.Inline(c.ScenarioId)} (batch {c.BatchSize}, prompt {c.PromptTokens:N0}, generated {c.GenTokens:N0} tokens).");
         if (c.Choice is { } choice)
         {
             sb.AppendLine($"Chosen: {choice.Reason}.");
@@ -75,7 +75,7 @@ public static class CostMarkdown
         {
             sb.AppendLine();
             sb.AppendLine("Read with care:");
-            foreach (var l in labels) sb.AppendLine($"- {l}");
+            foreach (var l in labels) sb.AppendLine($"- {MarkdownText.Inline(l)}");
         }
         if (c.Frontier is { } f)
         {
@@ -150,8 +150,11 @@ public static class CostMarkdown
         return sb.ToString();
     }
 
+    /// <summary>Every cell passes the Markdown escaping layer: card names and notes from a rate file stay in their cells.</summary>
     private static void AppendTable(StringBuilder sb, string[] header, IReadOnlyList<string[]> rows, bool[] rightAlign)
     {
+        header = header.Select(MarkdownText.Inline).ToArray();
+        rows = rows.Select(r => r.Select(MarkdownText.Inline).ToArray()).ToList();
         var widths = header.Select((h, i) => Math.Max(3, rows.Select(r => r[i].Length).Append(h.Length).Max())).ToArray();
         string Line(string[] cells) => "| " + string.Join(" | ", cells.Select((x, i) => rightAlign[i] ? x.PadLeft(widths[i]) : x.PadRight(widths[i]))) + " |";
         sb.AppendLine(Line(header));

@@ -20,7 +20,7 @@ internal sealed class CsvExporter : IReportExporter
     public IReadOnlyList<string> Export(ReportContext context)
     {
         var path = Path.Combine(context.Folder, FileName);
-        ResultStore.WriteAtomic(path, Render(context.Result));
+        AtomicFile.Write(path, Render(context.Result));
         return [path];
     }
 
@@ -33,10 +33,17 @@ internal sealed class CsvExporter : IReportExporter
         return sb.ToString();
     }
 
-    /// <summary>RFC 4180: quote a field holding a comma, quote, CR or LF; double inner quotes.</summary>
+    /// <summary>
+    /// The escaping layer of CSV output. Formula neutralisation (OWASP "CSV injection"): a text cell starting with
+    /// = + - @ tab or CR gets a leading ' and is quoted, so a spreadsheet shows it instead of evaluating it (a plain
+    /// number such as -0.5 is left a number). Then RFC 4180: quote a field holding a comma, quote, CR or LF; double inner quotes.
+    /// </summary>
     internal static string Escape(string? v)
     {
         if (v is null) return "";
+        if (v.Length > 0 && v[0] is '=' or '+' or '-' or '@' or '\t' or '\r'
+            && !double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+            return $"\"'{v.Replace("\"", "\"\"")}\"";
         return v.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{v.Replace("\"", "\"\"")}\"" : v;
     }
 }

@@ -24,7 +24,7 @@ internal sealed class HtmlExporter : IReportExporter
     {
         var path = Path.Combine(context.Folder, FileName);
         var charts = RunCharts.Build(context).Select(ChartImage.Render).ToList();
-        ResultStore.WriteAtomic(path, Render(context, charts));
+        AtomicFile.Write(path, Render(context, charts));
         return [path];
     }
 

@@ -13,7 +13,7 @@ internal sealed class MarkdownExporter : IReportExporter
     public IReadOnlyList<string> Export(ReportContext context)
     {
         var path = Path.Combine(context.Folder, FileName);
-        ResultStore.WriteAtomic(path, Render(context));
+        AtomicFile.Write(path, Render(context));
         return [path];
     }
 
@@ -21,7 +21,7 @@ internal sealed class MarkdownExporter : IReportExporter
     {
         var r = context.Result;
         var sb = new StringBuilder();
-        sb.AppendLine($"# {r.Model.Name}: {Words.Of(r.Engine.Name)} on {r.Engine.Device} ({r.Environment.Host}, {r.StartedUtc:yyyy-MM-dd HH:mm} UTC)");
+        sb.AppendLine($"# {M(r.Model.Name)}: {Words.Of(r.Engine.Name)} on {r.Engine.Device} ({M(r.Environment.Host)}, {r.StartedUtc:yyyy-MM-dd HH:mm} UTC)");
         sb.AppendLine();
         var notes = Notes.OfRun(r);
         foreach (var line in NoteText.Markdown(notes)) sb.AppendLine(line);
@@ -47,7 +47,7 @@ internal sealed class MarkdownExporter : IReportExporter
         {
             sb.AppendLine();
             sb.AppendLine("## Scenarios that did not run");
-            foreach (var s in failed) sb.AppendLine($"- {s.Id}: {Words.Of(s.Status)}: {s.FailureReason}");
+            foreach (var s in failed) sb.AppendLine($"- {M(s.Id)}: {Words.Of(s.Status)}: {M(s.FailureReason)}");
         }
         AppendTelemetry(sb, r);
         AppendEnvironment(sb, r);
@@ -71,7 +71,7 @@ internal sealed class MarkdownExporter : IReportExporter
         foreach (var sc in r.Scenarios.Where(x => x.Telemetry is not null))
         {
             sb.AppendLine();
-            sb.AppendLine($"### {sc.Id}");
+            sb.AppendLine($"### {M(sc.Id)}");
             foreach (var line in TelemetryText.ScenarioMarkdown(sc.Telemetry!, includeNotMeasured: false)) sb.AppendLine(line);
         }
     }
@@ -82,13 +82,13 @@ internal sealed class MarkdownExporter : IReportExporter
         var m = r.Model;
         sb.AppendLine();
         sb.AppendLine("## Environment");
-        sb.AppendLine($"- host: {e.Host}; OS: {e.Os}; CPU: {e.CpuModel} ({e.LogicalCores} logical cores)" + (e.MemoryBytes is long mem ? $"; memory {Format.Bytes(mem)}" : ""));
-        foreach (var g in e.Gpus) sb.AppendLine($"- GPU: {g.Name} (driver {g.DriverVersion ?? "?"}, CUDA {g.CudaDriverVersion ?? "?"})");
+        sb.AppendLine($"- host: {M(e.Host)}; OS: {M(e.Os)}; CPU: {M(e.CpuModel)} ({e.LogicalCores} logical cores)" + (e.MemoryBytes is long mem ? $"; memory {Format.Bytes(mem)}" : ""));
+        foreach (var g in e.Gpus) sb.AppendLine($"- GPU: {M(g.Name)} (driver {M(g.DriverVersion ?? "?")}, CUDA {M(g.CudaDriverVersion ?? "?")})");
         if (e.Gpus.Count == 0) sb.AppendLine("- GPU: none detected");
-        sb.AppendLine($"- .NET {e.DotnetVersion}; ONNX Runtime {e.OrtVersion ?? "?"}; ONNX Runtime GenAI {e.GenAiVersion ?? "?"}; engine {Words.Of(r.Engine.Name)} {r.Engine.Version} ({r.Engine.ExecutionProvider}{(r.Engine.IntraOpThreads is { } th ? $", {th} intra-op threads" : "")})");
-        sb.AppendLine($"- harness {r.Tool.Version}, commit {r.Tool.GitCommit ?? "unknown"}");
-        sb.AppendLine($"- model: {m.Name}{(m.Synthetic ? $" — synthetic weights, same shape as {m.SyntheticOf}" : " — real weights")}; {m.ModelType}, {m.Layers} layers, hidden {m.HiddenSize}, {m.Heads} heads / {m.KvHeads} KV heads (head {m.HeadSize}), vocab {m.VocabSize}, context {m.ContextLength}; {Words.Of(m.Precision)} weights, {Words.Of(m.IoDType)} I/O, {Words.Of(m.Attention)} attention" +
-            (m.WeightBytes is long wb ? $"; {Format.Bytes(wb)} on disk" : "") + (m.OnnxSha256 is { } h ? $"; model.onnx sha256 {h[..16]}…" : ""));
+        sb.AppendLine($"- .NET {M(e.DotnetVersion)}; ONNX Runtime {M(e.OrtVersion ?? "?")}; ONNX Runtime GenAI {M(e.GenAiVersion ?? "?")}; engine {Words.Of(r.Engine.Name)} {M(r.Engine.Version)} ({M(r.Engine.ExecutionProvider)}{(r.Engine.IntraOpThreads is { } th ? $", {th} intra-op threads" : "")})");
+        sb.AppendLine($"- harness {M(r.Tool.Version)}, commit {M(r.Tool.GitCommit ?? "unknown")}");
+        sb.AppendLine($"- model: {M(m.Name)}{(m.Synthetic ? $" — synthetic weights, same shape as {M(m.SyntheticOf)}" : " — real weights")}; {M(m.ModelType)}, {m.Layers} layers, hidden {m.HiddenSize}, {m.Heads} heads / {m.KvHeads} KV heads (head {m.HeadSize}), vocab {m.VocabSize}, context {m.ContextLength}; {Words.Of(m.Precision)} weights, {Words.Of(m.IoDType)} I/O, {Words.Of(m.Attention)} attention" +
+            (m.WeightBytes is long wb ? $"; {Format.Bytes(wb)} on disk" : "") + (m.OnnxSha256 is { } h ? $"; model.onnx sha256 {M(h[..Math.Min(16, h.Length)])}…" : ""));
         if (r.Timings is { } t)
             sb.AppendLine((t.SyntheticGenerated ? $"- timings: synthetic model generated in {t.ResolveSeconds:F1} s" : $"- timings: model found in {t.ResolveSeconds:F1} s") +
                 $", loaded in {t.LoadSeconds:F1} s (cold start)" +
@@ -96,4 +96,7 @@ internal sealed class MarkdownExporter : IReportExporter
         var c = r.Config;
         sb.AppendLine($"- measurement: warm-up {c.WarmupRepetitions}, repetitions {c.MinRepetitions}..{c.MaxRepetitions}, budget {c.TimeBudgetSeconds:G} s per scenario, target ±{c.CiTarget * 100:G}% (95% CI of the median), seed {c.Seed}");
     }
+
+    /// <summary>Text from the result file through the Markdown escaping layer.</summary>
+    private static string M(string? text) => MarkdownText.Inline(text);
 }

@@ -17,15 +17,18 @@ public sealed class MarkdownTable(params string[] headers)
 
     public int RowCount => _rows.Count;
 
+    /// <summary>Every cell passes the Markdown escaping layer (<see cref="MarkdownText.Inline"/>): a name holding a pipe, a newline or HTML stays in its cell.</summary>
     public override string ToString()
     {
-        var widths = headers.Select((h, i) => Math.Max(3, _rows.Select(r => r[i].Length).Append(h.Length).Max())).ToArray();
+        var rows = _rows.Select(r => r.Select(MarkdownText.Inline).ToArray()).ToList();
+        headers = headers.Select(MarkdownText.Inline).ToArray();
+        var widths = headers.Select((h, i) => Math.Max(3, rows.Select(r => r[i].Length).Append(h.Length).Max())).ToArray();
         var sb = new StringBuilder();
         void Line(string[] cells) =>
             sb.Append("| ").Append(string.Join(" | ", cells.Select((c, i) => RightAligned[i] ? c.PadLeft(widths[i]) : c.PadRight(widths[i])))).AppendLine(" |");
         Line(headers);
         sb.Append('|').Append(string.Join('|', widths.Select((w, i) => RightAligned[i] ? new string('-', w + 1) + ":" : new string('-', w + 2)))).AppendLine("|");
-        foreach (var r in _rows) Line(r);
+        foreach (var r in rows) Line(r);
         return sb.ToString();
     }
 }

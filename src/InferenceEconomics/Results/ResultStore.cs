@@ -5,9 +5,8 @@ using InferenceEconomics.Common;
 namespace InferenceEconomics.Results;
 
 /// <summary>
-/// Result files on disk. Every write goes to a temp file in the same folder, is flushed, then
-/// renamed over the target, so a reader never sees a partial document (an interrupted write
-/// leaves at most a *.tmp file, which readers ignore).
+/// Result files on disk, written through <see cref="AtomicFile"/>: a reader never sees a partial document
+/// (an interrupted write leaves at most a temp file, which readers ignore and the next write removes).
 /// </summary>
 public static class ResultStore
 {
@@ -40,36 +39,52 @@ public static class ResultStore
         return sb.ToString().Trim('-', '.') is { Length: > 0 } t ? t : "unnamed";
     }
 
-    /// <summary>Writes text atomically: temp file + fsync + rename.</summary>
-    public static void WriteAtomic(string path, string content) => WriteAtomic(path, Encoding.UTF8.GetBytes(content));
+    public static void Save(RunResult result, string runFolder) =>
+        AtomicFile.Write(Path.Combine(runFolder, ResultFileName), ResultJson.Serialize(result));
 
-    public static void WriteAtomic(string path, ReadOnlySpan<byte> content) => WriteAtomic(path, content, beforeCommit: null);
+    /// <summary>
+    /// Finished scenarios of a running sweep, one JSON document a line, appended as each finishes (beside result.json,
+    /// which is rewritten only now and then): the bytes written grow linearly with the sweep, not quadratically.
+    /// Readers merge it into a running result; the final save compacts it into result.json and removes it.
+    /// </summary>
+    public const string JournalFileName = "result.journal.jsonl";
 
-    /// <summary><paramref name="beforeCommit"/> runs after the temp file is written, before the rename (tests simulate a crash there).</summary>
-    internal static void WriteAtomic(string path, ReadOnlySpan<byte> content, Action? beforeCommit)
+    /// <summary>Appends one finished scenario to the run's journal and flushes it to disk.</summary>
+    public static void AppendToJournal(string runFolder, ScenarioResult scenario)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                fs.Write(content);
-                fs.Flush(flushToDisk: true);
-            }
-            beforeCommit?.Invoke();
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(tmp); } catch (IOException) { }
-            throw;
-        }
+        var path = Path.Combine(runFolder, JournalFileName);
+        if (AtomicFile.Kind(path) is not (AtomicFile.FileKind.Missing or AtomicFile.FileKind.Regular))
+            throw new InferenceEconomicsException(ErrorKind.FileAccess, $"'{path}' is not a regular file; the tool writes only its own journal there");
+        var line = Encoding.UTF8.GetBytes(ResultJson.Serialize(scenario).ReplaceLineEndings(" ") + "\n");
+        using var fs = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        fs.Write(line);
+        fs.Flush(flushToDisk: true);
     }
 
-    public static void Save(RunResult result, string runFolder) =>
-        WriteAtomic(Path.Combine(runFolder, ResultFileName), ResultJson.Serialize(result));
+    /// <summary>The final document is in result.json: the journal has nothing more to say.</summary>
+    public static void RemoveJournal(string runFolder)
+    {
+        var path = Path.Combine(runFolder, JournalFileName);
+        if (AtomicFile.Kind(path) == AtomicFile.FileKind.Regular) File.Delete(path);
+    }
+
+    /// <summary>A running result with the journal's scenarios that result.json does not hold yet (a torn last line, from a kill, is skipped).</summary>
+    private static RunResult WithJournal(RunResult r, string folder)
+    {
+        var path = Path.Combine(folder, JournalFileName);
+        if (r.Status is not (RunStatus.Running or RunStatus.Abandoned) || AtomicFile.Kind(path) != AtomicFile.FileKind.Regular) return r;
+        var known = r.Scenarios.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var added = new List<ScenarioResult>();
+        foreach (var line in File.ReadLines(path))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            ScenarioResult s;
+            try { s = ResultJson.Deserialize<ScenarioResult>(line); }
+            catch (JsonException) { continue; }
+            if (known.Add(s.Id)) added.Add(s);
+        }
+        return added.Count == 0 ? r : r with { Scenarios = [.. r.Scenarios, .. added] };
+    }
 
     /// <summary>Loads a result from a result.json path or a run folder. Errors are ResultInvalid with the path.</summary>
     public static RunResult Load(string pathOrFolder)
@@ -77,7 +92,7 @@ public static class ResultStore
         var path = Directory.Exists(pathOrFolder) ? Path.Combine(pathOrFolder, ResultFileName) : pathOrFolder;
         if (!File.Exists(path))
             throw new InferenceEconomicsException(ErrorKind.ResultInvalid, $"no result at '{pathOrFolder}'; give a result.json or a run folder under results/");
-        return Parse(File.ReadAllText(path), path);
+        return WithJournal(Parse(File.ReadAllText(path), path), Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     /// <summary>A result document from its JSON text; <paramref name="origin"/> names it in errors (a path, a run id in a store).</summary>
@@ -93,7 +108,7 @@ public static class ResultStore
         var major = r.SchemaVersion.Split('.')[0];
         if (major != RunResult.CurrentSchemaVersion.Split('.')[0])
             throw new InferenceEconomicsException(ErrorKind.ResultInvalid, $"{origin} has schema {r.SchemaVersion}; this tool reads {RunResult.CurrentSchemaVersion.Split('.')[0]}.x — use a matching version of the tool");
-        return r;
+        return RunLiveness.AsSeen(r);
     }
 
     /// <summary>Every readable run under a results folder, oldest first; unreadable ones are returned as errors.</summary>

@@ -14,6 +14,11 @@ public enum RunStatus
     Interrupted,
     /// <summary>Finished, but some scenarios failed.</summary>
     Partial,
+    /// <summary>
+    /// Never written: how a reader shows a "running" document whose process (recorded in <c>process</c>, on this
+    /// host) is gone — killed, crashed, the machine rebooted. Its finished scenarios are kept.
+    /// </summary>
+    Abandoned,
 }
 
 public enum ScenarioStatus

@@ -9,10 +9,21 @@ public static class Notes
     public static Note SyntheticWeights(string? shapeOf) => new(NoteKind.Synthetic, "synthetic_weights",
         $"synthetic weights{(shapeOf is null ? "" : $", same shape as {shapeOf}")}: throughput is real, generated text is meaningless");
 
+    /// <summary>serve on a model without tokenizer.json: text is mapped to ids byte by byte, ids stream as numbers.</summary>
+    public static Note ByteStandInTokenizer { get; } = new(NoteKind.Assumption, "byte_stand_in_tokenizer",
+        "no tokenizer in the model folder: text prompts are one token per UTF-8 byte and output text is the token ids; send token-id prompts for exact lengths");
+
+    /// <summary>serve's batching: static, so a request arriving during a batch waits for it to end.</summary>
+    public static Note StaticBatching(int maxBatch) => new(NoteKind.Caution, "static_batching",
+        $"static batching (up to {maxBatch} requests per batch): a request arriving while a batch runs waits for that batch to end, unlike continuous batching");
+
     public static Note RunNotFinished(RunStatus status) => new(NoteKind.Status, "run_" + Words.Of(status),
-        status == RunStatus.Running
-            ? "run still running, or abandoned: its process ended without finishing the sweep"
-            : $"run {Words.Of(status)}: some scenarios did not finish");
+        status switch
+        {
+            RunStatus.Running => "run still running, or abandoned: its process ended without finishing the sweep",
+            RunStatus.Abandoned => "run abandoned: its process is gone (killed or crashed) without finishing the sweep; the finished scenarios are kept",
+            _ => $"run {Words.Of(status)}: some scenarios did not finish",
+        });
 
     /// <summary>Batch sizes left out of a default sweep because their KV cache would not fit; the detail says which and why.</summary>
     public static Note BatchSizesCapped(string detail) => new(NoteKind.Caution, "batch_sizes_capped", detail);

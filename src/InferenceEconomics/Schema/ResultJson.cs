@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace InferenceEconomics.Schema;
 
-/// <summary>The one JSON convention of result documents: snake_case, enums as strings, nulls omitted.</summary>
+/// <summary>The one JSON convention of result documents: snake_case, enums as strings, nulls omitted, numbers finite (NaN and Infinity are neither read nor written).</summary>
 public static class ResultJson
 {
     public static JsonSerializerOptions Options { get; } = new()
@@ -12,11 +12,11 @@ public static class ResultJson
         DictionaryKeyPolicy = null,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), FiniteDoubleConverter.Instance },
     };
 
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+    /// <summary>A non-finite number anywhere in <paramref name="value"/> is a bug: an internal error naming its path, never "NaN" in a file.</summary>
+    public static string Serialize<T>(T value) => FiniteJson.Serialize(value, Options);
 
     public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("document is null");
 }

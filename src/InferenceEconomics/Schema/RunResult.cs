@@ -36,7 +36,12 @@ public sealed record RunResult
     public LoadSettings? LoadConfig { get; init; }
     /// <summary>The endpoint a load run measured; null for a static-batch run.</summary>
     public EndpointInfo? Endpoint { get; init; }
+    /// <summary>The process that wrote the run: a reader on the same host shows a "running" run whose process is gone as abandoned.</summary>
+    public RunProcess? Process { get; init; }
 }
+
+/// <summary>Who writes a run: pid, host name and the process's start time (a pid reused by another process does not count as alive).</summary>
+public sealed record RunProcess(int Pid, string Host, DateTimeOffset StartedUtc);
 
 /// <summary>Seconds per stage: resolving the model (with <see cref="SyntheticGenerated"/>: generating it), loading it, the sweep.</summary>
 public sealed record RunTimings(double ResolveSeconds, bool SyntheticGenerated, double LoadSeconds, double? SweepSeconds);

@@ -50,7 +50,7 @@ public static class PushService
                 try
                 {
                     var doc = StoredDocument.Load(folder);
-                    if (doc.Result.Status == RunStatus.Running)
+                    if (doc.Result.Status is RunStatus.Running or RunStatus.Abandoned)
                         items.Add(new PushItem(folder, null, "status 'running' (still being written, or its process died); push it by name to store it as it is"));
                     else batch.Add((folder, doc));
                 }

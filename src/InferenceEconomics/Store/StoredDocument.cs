@@ -20,6 +20,10 @@ public sealed record StoredDocument(RunResult Result, string Json, string Sha256
     {
         var result = ResultStore.Load(pathOrFolder);
         var path = Directory.Exists(pathOrFolder) ? Path.Combine(pathOrFolder, ResultStore.ResultFileName) : pathOrFolder;
+        // A sweep still journaling (or killed while it was): the stored text is result.json with the journal's
+        // scenarios merged, as readers see it, and the status as the file says ("abandoned" is never written).
+        if (File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ResultStore.JournalFileName)))
+            return FromJson(ResultJson.Serialize(result.Status == RunStatus.Abandoned ? result with { Status = RunStatus.Running } : result), result);
         return FromJson(File.ReadAllText(path), result);
     }
 

@@ -53,8 +53,8 @@ public class ResultStoreTests
     {
         using var tmp = new TempDir();
         var path = tmp.Combine("result.json");
-        ResultStore.WriteAtomic(path, "{\"old\":true}");
-        Assert.Throws<IOException>(() => ResultStore.WriteAtomic(path, "{\"new\":tr"u8.ToArray(), () => throw new IOException("crash before rename")));
+        AtomicFile.Write(path, "{\"old\":true}");
+        Assert.Throws<IOException>(() => AtomicFile.Write(path, "{\"new\":tr"u8.ToArray(), null, () => throw new IOException("crash before rename")));
         Assert.Equal("{\"old\":true}", File.ReadAllText(path));
         Assert.Single(Directory.GetFiles(tmp.Path));
     }
@@ -64,7 +64,7 @@ public class ResultStoreTests
     {
         using var tmp = new TempDir();
         var path = tmp.Combine("result.json");
-        Assert.Throws<IOException>(() => ResultStore.WriteAtomic(path, "{}"u8.ToArray(), () => throw new IOException("crash")));
+        Assert.Throws<IOException>(() => AtomicFile.Write(path, "{}"u8.ToArray(), null, () => throw new IOException("crash")));
         Assert.Empty(Directory.GetFiles(tmp.Path));
     }
 
