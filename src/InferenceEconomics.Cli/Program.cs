@@ -17,6 +17,7 @@ namespace InferenceEconomics.Cli
             new RunCommand(),
             new ServeCommand(),
             ModelsCommands.Group,
+            new LoadCommand(),
             new CostCommand(),
             new RatesCommand(),
             new HwCommand(),

@@ -26,7 +26,10 @@ internal static class ValueParsers
             var element = t.GetGenericArguments()[0];
             if (element == typeof(int)) return (name, s) => IntList(name, s);
             if (element == typeof(string)) return (name, s) => StringList(s);
+            if (element == typeof(double)) return (name, s) => DoubleList(name, s);
         }
+        if (t == typeof(LengthRange))
+            return (name, s) => LengthRange.TryParse(s) ?? throw Usage($"{name} '{s}' is not a length; give N or MIN:MAX tokens, e.g. 128 or 64:256");
         return null;
     }
 
@@ -69,6 +72,14 @@ internal static class ValueParsers
         var parts = s.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Any(p => p.Length == 0)) throw Usage($"{name} '{s}' has an empty element; write a comma list like 1,8");
         return parts.Select(p => Int(name, p)).Distinct().ToList();
+    }
+
+    /// <summary>"0.5,1,2": every element a finite number, no empty element, duplicates dropped (order kept).</summary>
+    public static IReadOnlyList<double> DoubleList(string name, string s)
+    {
+        var parts = s.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Any(p => p.Length == 0)) throw Usage($"{name} '{s}' has an empty element; write a comma list like 0.5,1,2");
+        return parts.Select(p => Double(name, p)).Distinct().ToList();
     }
 
     public static IReadOnlyList<string> StringList(string s) =>

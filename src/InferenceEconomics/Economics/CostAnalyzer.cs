@@ -440,7 +440,7 @@ public static class CostAnalyzer
     /// <summary>The machine's price; for owned hardware R depends on the power, so <see cref="DollarsPerHourFor"/> prices any scenario's.</summary>
     internal sealed record MachinePrice(HardwarePricing Pricing, double Pue, double? Kwh, Func<MeasuredEnergy?, double> DollarsPerHourFor);
 
-    private static MachinePrice PriceMachine(MachinePricing m, HardwareCatalog hardware, MeasuredEnergy? energy, List<string> labels)
+    internal static MachinePrice PriceMachine(MachinePricing m, HardwareCatalog hardware, MeasuredEnergy? energy, List<string> labels)
     {
         (GpuSpec Gpu, GpuPrice Price)? catalog = m.Gpu is null ? null : hardware.Find(m.Gpu);
         string gpuText = catalog is { } c ? $"{m.Gpus} x {c.Gpu.Name}" : m.Gpus > 1 ? $"{m.Gpus} GPUs" : "machine";

@@ -25,6 +25,8 @@ public sealed class EngineFactory : IEngineFactory
         new Validator()
             .Require(!options.CudaGraph || options.Device.IsCuda, nameof(RunSettings.CudaGraph), null,
                 "captures CUDA graphs, so it needs a CUDA device", "drop it for the CPU")
+            .Require(options.Engine != EngineKind.Endpoint, nameof(RunSettings.EngineRequested), "endpoint",
+                "measures an HTTP server, not a local model", "use the load command with --endpoint URL")
             .ThrowIfAny();
         var engine = Resolve(options);
         if (engine == EngineKind.Ort) Ort.OrtEngineSupport.CheckDevice(options.Device);

@@ -31,6 +31,9 @@ public sealed record Unit(string Symbol, string DisplaySymbol, double DisplaySca
     public static Unit TokensPerSecond { get; } = new("tok/s", "tok/s", 1, "0.0");
     public static Unit Seconds { get; } = new("s", "ms", 1000, "0.###");
     public static Unit JoulesPerToken { get; } = new("J/tok", "J/tok", 1, "0.####");
+    public static Unit RequestsPerSecond { get; } = new("req/s", "req/s", 1, "0.###");
+    /// <summary>A share of requests, 0..1, shown as a percentage.</summary>
+    public static Unit Fraction { get; } = new("1", "%", 100, "0.##");
 
     /// <summary>A value in this unit as display text with its symbol ("12.345 ms").</summary>
     public string Format(double value) =>

@@ -38,8 +38,8 @@ public static class MetricCatalog
     public static Metric Ttft { get; } = new()
     {
         Id = "ttft", Unit = Unit.Seconds, Better = Better.Lower, SummaryKey = "ttft_seconds",
-        Definition = "time to first token: prefill + selection of the first token, per repetition",
-        Compute = s => s.Repetitions.Select(r => r.TtftSeconds),
+        Definition = "time to first token: prefill + selection of the first token, per repetition; load level: first token chunk - send, per finished request",
+        Compute = s => s.Load is { } l ? l.Requests.Where(r => r.Ok && r.TtftSeconds is not null).Select(r => r.TtftSeconds!.Value) : s.Repetitions.Select(r => r.TtftSeconds),
         Views = [new(Stat.Median, "TTFT ms", "ttft_ms_p50", 1000, "0.00"), new(Stat.P90, null, "ttft_ms_p90", 1000),
                  new(Stat.P99, null, "ttft_ms_p99", 1000)],
         CompareByDefault = true, Chart = ChartGroup.Latency,
@@ -49,8 +49,8 @@ public static class MetricCatalog
     public static Metric Itl { get; } = new()
     {
         Id = "itl", Unit = Unit.Seconds, Better = Better.Lower, SummaryKey = "itl_seconds", Kind = SampleKind.Pooled,
-        Definition = "inter-token latency: each decode step i = 1..G-1, pooled over repetitions",
-        Compute = s => s.Repetitions.SelectMany(r => r.StepSeconds),
+        Definition = "inter-token latency: each decode step i = 1..G-1, pooled over repetitions; load level: every gap between token chunks of every finished request",
+        Compute = s => s.Load is { } l ? l.Requests.Where(r => r.Ok).SelectMany(r => r.ItlSeconds) : s.Repetitions.SelectMany(r => r.StepSeconds),
         Views = [new(Stat.Median, "ITL p50 ms", "itl_ms_p50", 1000), new(Stat.P90, "ITL p90 ms", "itl_ms_p90", 1000),
                  new(Stat.P99, "ITL p99 ms", "itl_ms_p99", 1000)],
     };
@@ -58,16 +58,16 @@ public static class MetricCatalog
     public static Metric Tpot { get; } = new()
     {
         Id = "tpot", Unit = Unit.Seconds, Better = Better.Lower, SummaryKey = "tpot_seconds",
-        Definition = "time per output token: mean decode step = (e2e - ttft) / (G - 1), per repetition",
-        Compute = s => s.Repetitions.Select(r => r.StepSeconds.Sum() / (s.GenTokens - 1.0)),
+        Definition = "time per output token: mean decode step = (e2e - ttft) / (G - 1), per repetition; load level: (E2EL - TTFT) / (output tokens - 1) per finished request with more than one output token",
+        Compute = s => s.Load is { } l ? l.Requests.Where(r => r.TpotSeconds is not null).Select(r => r.TpotSeconds!.Value) : s.Repetitions.Select(r => r.StepSeconds.Sum() / (s.GenTokens - 1.0)),
         Views = [new(Stat.Median, "TPOT ms", "tpot_ms_median", 1000)],
     };
 
     public static Metric E2e { get; } = new()
     {
         Id = "e2e", Unit = Unit.Seconds, Better = Better.Lower, SummaryKey = "e2e_seconds",
-        Definition = "end to end: ttft + sum(step_time), per repetition",
-        Compute = s => s.Repetitions.Select(r => r.E2eSeconds),
+        Definition = "end to end: ttft + sum(step_time), per repetition; load level (E2EL): last token chunk - send, per finished request",
+        Compute = s => s.Load is { } l ? l.Requests.Where(r => r.Ok && r.E2eSeconds is not null).Select(r => r.E2eSeconds!.Value) : s.Repetitions.Select(r => r.E2eSeconds),
         Views = [new(Stat.Median, "E2E s", "e2e_s_median")],
     };
 
@@ -124,10 +124,65 @@ public static class MetricCatalog
         Views = [new(Stat.Median, "prefill ms/tok", "prefill_ms_per_token_median", 1000, "0.####")],
     };
 
+    // Load levels (docs/metrics.md "Serving under load"): one value per level over its measured window (warm-up excluded).
+    public static Metric RequestThroughput { get; } = new()
+    {
+        Id = "request_throughput", Unit = Unit.RequestsPerSecond, Better = Better.Higher, Kind = SampleKind.Aggregate, Headline = Stat.Value,
+        Definition = "load level: finished requests / window (first measured send to the last request's end)",
+        Compute = s => Load(s, l => l.Completed / l.DurationSeconds),
+        Views = [new(Stat.Value, null, "request_throughput")],
+    };
+
+    public static Metric ServedOutputTps { get; } = new()
+    {
+        Id = "served_output_tps", Unit = Unit.TokensPerSecond, Better = Better.Higher, Kind = SampleKind.Aggregate, Headline = Stat.Value,
+        Definition = "load level: sum of output tokens (server usage) of finished requests / window",
+        Compute = s => Load(s, l => l.Requests.Where(r => r.Ok).Sum(r => (double)r.OutputCount) / l.DurationSeconds),
+        Views = [new(Stat.Value, null, "served_output_tps")],
+    };
+
+    public static Metric ServedTotalTps { get; } = new()
+    {
+        Id = "served_total_tps", Unit = Unit.TokensPerSecond, Better = Better.Higher, Kind = SampleKind.Aggregate, Headline = Stat.Value,
+        Definition = "load level: sum of input + output tokens of finished requests / window",
+        Compute = s => Load(s, l => l.Requests.Where(r => r.Ok).Sum(r => (double)(r.InputTokens ?? r.AskedInputTokens) + r.OutputCount) / l.DurationSeconds),
+        Views = [new(Stat.Value, null, "served_total_tps")],
+    };
+
+    public static Metric GoodputRps { get; } = new()
+    {
+        Id = "goodput", Unit = Unit.RequestsPerSecond, Better = Better.Higher, Kind = SampleKind.Aggregate, Headline = Stat.Value,
+        Definition = "load level: finished requests meeting every --slo bound (each request's own TTFT, TPOT, E2EL, ITL) / window",
+        Compute = s => s.Load is { Slo: not null } l ? Load(s, _ => l.Requests.Count(r => r.MetSlo == true) / l.DurationSeconds) : [],
+        Views = [new(Stat.Value, null, "goodput_rps")], Missing = "no SLO",
+    };
+
+    public static Metric ErrorFraction { get; } = new()
+    {
+        Id = "error_fraction", Unit = Unit.Fraction, Better = Better.Lower, Kind = SampleKind.Aggregate, Headline = Stat.Value,
+        Definition = "load level: failed requests (any kind, timeouts included) / measured requests sent",
+        Compute = s => s.Load is { Requests.Count: > 0 } l ? [l.Failed / (double)l.Requests.Count] : [],
+        Views = [new(Stat.Value, null, "error_fraction")],
+    };
+
+    public static Metric TimeoutFraction { get; } = new()
+    {
+        Id = "timeout_fraction", Unit = Unit.Fraction, Better = Better.Lower, Kind = SampleKind.Aggregate, Headline = Stat.Value,
+        Definition = "load level: requests that timed out (connect, first token, idle, total) / measured requests sent",
+        Compute = s => s.Load is { Requests.Count: > 0 } l
+            ? [l.Requests.Count(r => r.Error is LoadErrorKind.TimeoutConnect or LoadErrorKind.TimeoutFirstToken or LoadErrorKind.TimeoutIdle or LoadErrorKind.TimeoutTotal) / (double)l.Requests.Count]
+            : [],
+        Views = [new(Stat.Value, null, "timeout_fraction")],
+    };
+
     /// <summary>Every metric, in the order tables and CSV show them. Append new metrics at the end.</summary>
     public static IReadOnlyList<Metric> All { get; } =
         [PrefillTps, DecodeTps, OutputTps, Ttft, Itl, Tpot, E2e, PrefillTime, ItlP50, ItlP99, PrefillJoulesPerToken, DecodeJoulesPerToken,
-         PrefillMsPerToken];
+         PrefillMsPerToken, RequestThroughput, ServedOutputTps, ServedTotalTps, GoodputRps, ErrorFraction, TimeoutFraction];
+
+    /// <summary>A load level's one figure, when the window has a length.</summary>
+    private static IEnumerable<double> Load(ScenarioResult s, Func<LoadLevel, double> f) =>
+        s.Load is { DurationSeconds: > 0 } l ? [f(l)] : [];
 
     public static IReadOnlyList<Metric> CompareDefaults { get; } = All.Where(m => m.CompareByDefault).ToList();
 

@@ -43,7 +43,14 @@ internal sealed class HtmlExporter : IReportExporter
         var notes = Notes.OfRun(r).Concat(ctx.Cost is null ? [] : NoteText.OfCost(ctx.Cost));
         sb.Append(NoteText.Html(notes));
 
-        ScenarioTable(sb, r);
+        if (LoadMarkdown.HasLoad(r))
+        {
+            // Load levels: the same table as report.md, preformatted (its cells are already escaped for Markdown, and E() escapes HTML).
+            sb.Append("<section><h2>Load levels</h2>\n<pre id=\"load-levels\">");
+            sb.Append(E(LoadMarkdown.Render(r, ctx.LoadCost)));
+            sb.Append("</pre>\n<p class=\"note\">Per level over its measured window (warm-up excluded); definitions: docs/metrics.md, \"Serving under load\".</p></section>\n");
+        }
+        else ScenarioTable(sb, r);
         ChartsSection(sb, charts, ctx);
         EnergySection(sb, r);
         if (ctx.Cost is { } cost) CostSection(sb, cost);

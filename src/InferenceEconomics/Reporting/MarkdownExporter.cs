@@ -26,10 +26,22 @@ internal sealed class MarkdownExporter : IReportExporter
         var notes = Notes.OfRun(r);
         foreach (var line in NoteText.Markdown(notes)) sb.AppendLine(line);
         if (notes.Count > 0) sb.AppendLine();
-        sb.Append(SummaryTable.Markdown(r));
-        sb.AppendLine();
-        sb.AppendLine("prefill/decode t/s: median ± half-width of the 95% CI of the median; ITL: every decode step of every repetition; n: measured repetitions (warm-up excluded). Definitions: docs/metrics.md.");
-        if (SummaryTable.RooflineNote(r) is { } roof) { sb.AppendLine(); sb.AppendLine(roof); }
+        if (LoadMarkdown.HasLoad(r))
+        {
+            // Load levels: their own table (throughput, latency percentiles, goodput, failures, $/M when priced).
+            sb.AppendLine("## Load levels");
+            sb.AppendLine();
+            sb.Append(LoadMarkdown.Render(r, context.LoadCost));
+            sb.AppendLine();
+            sb.AppendLine("Per level over its measured window (warm-up excluded): TTFT, ITL, TPOT, E2EL as vLLM bench serve defines them, from the client's per-chunk times. Definitions: docs/metrics.md \"Serving under load\".");
+        }
+        else
+        {
+            sb.Append(SummaryTable.Markdown(r));
+            sb.AppendLine();
+            sb.AppendLine("prefill/decode t/s: median ± half-width of the 95% CI of the median; ITL: every decode step of every repetition; n: measured repetitions (warm-up excluded). Definitions: docs/metrics.md.");
+            if (SummaryTable.RooflineNote(r) is { } roof) { sb.AppendLine(); sb.AppendLine(roof); }
+        }
         var failed = r.Scenarios.Where(s => s.Status != ScenarioStatus.Ok).ToList();
         if (failed.Count > 0)
         {

@@ -8,6 +8,8 @@ public sealed record ReportContext(RunResult Result, string Folder)
 {
     /// <summary>Set when the run was given a price (run --price-per-hour ..., or `cost`).</summary>
     public CostComparison? Cost { get; init; }
+    /// <summary>A load run's deployment price at each level (the load command's --gpu/--gpus/--price-per-hour).</summary>
+    public Load.LoadCost? LoadCost { get; init; }
 }
 
 /// <summary>A report format written beside result.json (Markdown, CSV, HTML, charts): a plug-in.</summary>

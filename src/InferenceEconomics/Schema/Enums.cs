@@ -62,4 +62,6 @@ public enum EngineKind
     GenAi,
     /// <summary>Plain ONNX Runtime with the project's own prefill/decode loop.</summary>
     Ort,
+    /// <summary>An OpenAI-compatible HTTP server measured from outside (the `load` command).</summary>
+    Endpoint,
 }

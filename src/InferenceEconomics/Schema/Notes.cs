@@ -60,6 +60,28 @@ public static class Notes
     public static Note TaskCallsAreRequests { get; } = new(NoteKind.Assumption, "task_calls_are_requests",
         "task workload: a request is one model call; traffic, machines and cost per request are per call, cost per task = cost per call x expected calls per completed task");
 
+    /// <summary>A load run measures a server from outside: the model's shape, precision and device are the server's, unknown here.</summary>
+    public static Note EndpointModel(string url, string model) => new(NoteKind.Caution, "endpoint_model",
+        $"measured through the HTTP endpoint {url} (model {model}): model shape, precision and device are the server's and not known here (their fields hold placeholders); environment is the client machine");
+
+    /// <summary>Text prompts: their length in tokens is the server tokenizer's, near but not exactly what was asked.</summary>
+    public static Note ApproximatePrompts(string why) => new(NoteKind.Estimate, "prompt_length_approximate",
+        $"prompt lengths are approximate: text prompts of about one word per token ({why}); the server's usage figures are reported");
+
+    /// <summary>The server would not take ignore_eos/min_tokens: outputs may end before the length asked.</summary>
+    public static Note OutputNotForced(string why) => new(NoteKind.Caution, "output_length_not_forced",
+        $"output length not forced ({why}): requests may stop early at an end-of-sequence token");
+
+    /// <summary>Some requests' usage differs from what was asked.</summary>
+    public static Note TokenCountMismatch(string detail) => new(NoteKind.Caution, "token_count_mismatch", "token counts differ from those asked: " + detail);
+
+    /// <summary>The server sent no usage figures: output tokens were counted as token chunks.</summary>
+    public static Note NoUsage(int requests) => new(NoteKind.Estimate, "usage_missing",
+        $"{requests} finished request(s) had no usage figures (stream_options.include_usage): their output tokens are counted as token chunks");
+
+    /// <summary>Some requests of a level failed; the level's figures count the finished ones.</summary>
+    public static Note RequestsFailed(string detail) => new(NoteKind.Status, "requests_failed", "requests failed: " + detail);
+
     /// <summary>A note from a free-text label: older documents' labels, and the cost analysis's notes.</summary>
     public static Note Label(string text) => FromLabel(text);
 

@@ -32,6 +32,10 @@ public sealed record RunResult
     public IReadOnlyList<Note> Notes { get; init; } = [];
     /// <summary>The notes' texts, kept for readers of schema 1.0 documents written before <see cref="Notes"/> existed.</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
+    /// <summary>A load run's settings (the `load` command); null for a static-batch run.</summary>
+    public LoadSettings? LoadConfig { get; init; }
+    /// <summary>The endpoint a load run measured; null for a static-batch run.</summary>
+    public EndpointInfo? Endpoint { get; init; }
     /// <summary>The process that wrote the run: a reader on the same host shows a "running" run whose process is gone as abandoned.</summary>
     public RunProcess? Process { get; init; }
     /// <summary>KV-reuse measurement of a conversation workload (run --workload FILE|NAME); null when none was asked for.</summary>
@@ -144,6 +148,10 @@ public sealed record ScenarioResult
     public IReadOnlyDictionary<string, SampleSummary>? Summary { get; init; }
     /// <summary>Per-phase power, energy, utilization. Null when telemetry was off.</summary>
     public ScenarioTelemetry? Telemetry { get; init; }
+    /// <summary>Static batch (absent in older documents) or a load level.</summary>
+    public ScenarioKind Kind { get; init; } = ScenarioKind.Static;
+    /// <summary>A load level's requests and window (Kind load); null for a static batch.</summary>
+    public LoadLevel? Load { get; init; }
 }
 
 /// <summary>

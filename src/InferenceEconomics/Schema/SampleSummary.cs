@@ -14,6 +14,10 @@ public sealed record SampleSummary(
     double CiLow,
     double CiHigh)
 {
-    /// <summary>Half-width of the median's CI relative to the median.</summary>
+    /// <summary>
+    /// Half-width of the median's CI relative to the median (infinite for a median of 0). Derived from the fields above,
+    /// so not written: a load level's ITL median is 0 when chunks arrive together, and a document holds finite numbers only.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public double CiRelativeHalfWidth => Median == 0 ? double.PositiveInfinity : (CiHigh - CiLow) / 2 / Math.Abs(Median);
 }

@@ -13,7 +13,7 @@ public class ArchitectureTests
 {
     /// <summary>The library's rooms in dependency order (docs/architecture.md): each may use only those before it.</summary>
     public static readonly string[] Rooms =
-        ["Common", "Schema", "Metrics", "Hardware", "Results", "Models", "Engines", "Telemetry", "Measurement", "Serving", "Economics", "Reporting", "Store", "Fleet"];
+        ["Common", "Schema", "Metrics", "Hardware", "Results", "Models", "Engines", "Telemetry", "Measurement", "Serving", "Economics", "Load", "Reporting", "Store", "Fleet"];
 
     private static Assembly Library => typeof(RunResult).Assembly;
 
