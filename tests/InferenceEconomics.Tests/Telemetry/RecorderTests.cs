@@ -124,7 +124,8 @@ public sealed class RecorderTests
         var info = rec.Finish()!;
         Assert.Same(idle, info.Idle);
         Assert.True(info.SamplesTaken >= current.SamplesTaken);
-        Assert.True(fake.Reads > 10);
+        // Every idle sample is a read of the source (a count, not a rate: a starved sampler thread takes fewer).
+        Assert.True(fake.Reads >= idle.Samples, $"{fake.Reads} reads for {idle.Samples} idle samples");
     }
 
     [Fact]
