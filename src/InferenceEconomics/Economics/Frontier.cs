@@ -40,6 +40,8 @@ public sealed record FrontierPoint
     public double? EnergyCostPerMOutput { get; init; }
     /// <summary>No other point of the same P and G is both faster per user and cheaper per output token (full use).</summary>
     public bool OnFrontier { get; init; }
+    /// <summary>What the chart writes beside the point; null: "B=&lt;batch size&gt;". Load levels say "c=8" or "2/s".</summary>
+    public string? PointLabel { get; init; }
     /// <summary>Null without an SLO; else whether every bound holds, and the bounds that do not.</summary>
     public bool? MeetsSlo { get; init; }
     public IReadOnlyList<string> SloViolations { get; init; } = [];

@@ -30,6 +30,8 @@ public sealed record LoadCost
     public double? CapacityOutputDollarsPerM { get; init; }
     public required string CapacityBasis { get; init; }
     public IReadOnlyList<string> Labels { get; init; } = [];
+    /// <summary>The levels as points of the interactivity frontier (per-user tok/s against $/M output), for the frontier chart.</summary>
+    public FrontierAnalysis? Frontier { get; init; }
 
     /// <summary>$ per million tokens when R $/hour buys <paramref name="tokensPerSecond"/>: R / (3600 x tok/s) x 1e6; null for no tokens.</summary>
     public static double? PerMillion(double r, double? tokensPerSecond) =>
@@ -38,6 +40,8 @@ public sealed record LoadCost
     /// <summary>Output tokens per second of the requests that met the level's SLO.</summary>
     public static double? GoodOutputTps(ScenarioResult s) =>
         s.Load is { Slo: not null, DurationSeconds: > 0 } l ? l.Requests.Where(r => r.MetSlo == true).Sum(r => (double)r.OutputCount) / l.DurationSeconds : null;
+
+    private static string Inv(FormattableString f) => f.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Prices every finished load level of a run with the machine given (rented or owned, through the cost model's machine price).</summary>
     public static LoadCost Price(RunResult run, MachinePricing machine, HardwareCatalog? hardware = null)
@@ -67,8 +71,25 @@ public sealed record LoadCost
             ? best is null ? $"no level served a request within the SLO ({levels.First(s => s.Load?.Slo is not null).Load!.Slo}): no SLO capacity"
                 : $"SLO capacity: level {best.Id}, the most output tokens/s of requests meeting {best.Load!.Slo} (only those tokens are counted)"
             : best is null ? "no level finished a request" : $"no SLO given: the highest-throughput level {best.Id} is priced";
+        var points = new List<FrontierPoint>();
+        foreach (var (s, c) in levels.Zip(costs))
+        {
+            if (c.PerUserTps is not { } u || c.OutputDollarsPerM is not { } outM || s.Load is not { } l) continue;
+            string label = l.Concurrency is { } n ? Inv($"c={n}") : l.RatePerSecond is { } rate ? Inv($"{rate:0.##}/s") : s.Id;
+            points.Add(new FrontierPoint
+            {
+                RunId = run.RunId, Series = $"{run.Endpoint?.ServedModel ?? run.Model.Name} via {run.Endpoint?.Url ?? "endpoint"}", ScenarioId = s.Id,
+                BatchSize = l.Concurrency ?? 0, PromptTokens = 0, GenTokens = 0, // one shape: every level of a load run competes
+                PerUserTokensPerSecond = u, TtftSeconds = MetricCatalog.Ttft.Value(s, Stat.Median) ?? 0, TpotSeconds = 1 / u,
+                OutputTokensPerSecondPerDevice = MetricCatalog.ServedOutputTps.Value(s, Stat.Value) ?? 0, Devices = 1, DollarsPerHour = r,
+                InputCostPerMFullUse = c.TotalDollarsPerM ?? 0, OutputCostPerMFullUse = outM, Utilization = 1,
+                InputCostPerMAtUtilization = c.TotalDollarsPerM ?? 0, OutputCostPerMAtUtilization = outM,
+                OnFrontier = c.Pareto, PointLabel = label,
+            });
+        }
         return new LoadCost
         {
+            Frontier = points.Count == 0 ? null : new FrontierAnalysis { Points = points, UtilizationBasis = "each level's own throughput (the deployment busy at that level)" },
             Machine = price.Pricing.Description, DollarsPerHour = r, Levels = costs, CapacityLevel = best?.Id,
             CapacityOutputDollarsPerM = best is null ? null : slo ? PerMillion(r, GoodOutputTps(best)) : PerMillion(r, MetricCatalog.ServedOutputTps.Value(best, Stat.Value)),
             CapacityBasis = basis, Labels = labels,

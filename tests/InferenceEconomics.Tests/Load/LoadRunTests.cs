@@ -128,6 +128,16 @@ public sealed class LoadRunTests : IDisposable
         Assert.Equal([true, true, false], cost.Levels.Select(l => l.Pareto));
         Assert.Equal("B", cost.CapacityLevel); // no SLO: the highest-throughput level
         Assert.Contains("★", LoadMarkdown.Render(run, cost), StringComparison.Ordinal);
+
+        // The same levels as frontier chart points: x = per-user tok/s, y = $/M output, ringed as in the table,
+        // labelled by their concurrency; every level is one shape, so all three compete.
+        var f = cost.Frontier!;
+        Assert.Equal([100.0, 50.0, 40.0], f.Points.Select(p => Math.Round(p.PerUserTokensPerSecond, 9)));
+        Assert.Equal([10.0, 5.0, 8.0], f.Points.Select(p => Math.Round(p.OutputCostPerMFullUse, 9)));
+        Assert.Equal([true, true, false], f.Points.Select(p => p.OnFrontier));
+        Assert.All(f.Points, p => Assert.Equal("c=1", p.PointLabel));
+        var chart = InferenceEconomics.Reporting.Charts.RunCharts.Build(new ReportContext(run, _dir) { LoadCost = cost });
+        Assert.Contains(chart, c => c.Name == InferenceEconomics.Reporting.Charts.FrontierChart.Name);
     }
 
     private static double HardwareCatalogPrice(string gpu) => InferenceEconomics.Hardware.HardwareCatalog.BuiltIn().Find(gpu).Price.DollarsPerGpuHour;

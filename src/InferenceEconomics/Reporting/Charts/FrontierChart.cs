@@ -33,7 +33,8 @@ public static class FrontierChart
         double Y(double v) => logY ? Math.Log10(v) : v;
 
         var prices = points.Select(p => p.DollarsPerHour).Distinct().ToList();
-        string subtitle = $"one point per measured batch size (B), at full use, {(prices.Count == 1 ? $"{CostMarkdown.Money(prices[0])}/hour" : "each run's $/hour")}; ringed = Pareto frontier" +
+        string per = points.Any(p => p.PointLabel is not null) ? "one point per load level (c = concurrent clients, /s = request rate), at that level's throughput" : "one point per measured batch size (B), at full use";
+        string subtitle = $"{per}, {(prices.Count == 1 ? $"{CostMarkdown.Money(prices[0])}/hour" : "each run's $/hour")}; ringed = Pareto frontier" +
                           (showUse ? "; dashed = at the traffic's use" : "") + (logX || logY ? $"; {(logX && logY ? "log axes" : logX ? "log x" : "log y")}" : "");
         var plot = RunCharts.NewPlot(Title, "output tokens per second per user (1 / TPOT)", "US$ per million output tokens", labels, subtitle);
 
@@ -63,7 +64,7 @@ public static class FrontierChart
                     var ring = plot.Add.Marker(X(p.PerUserTokensPerSecond), Y(p.OutputCostPerMFullUse), MarkerShape.OpenCircle, 17, color);
                     ring.MarkerLineWidth = 2;
                 }
-                var t = plot.Add.Text($"B={p.BatchSize}" + (p.MeetsSlo == false ? " ✗SLO" : ""), X(p.PerUserTokensPerSecond), Y(p.OutputCostPerMFullUse));
+                var t = plot.Add.Text((p.PointLabel ?? $"B={p.BatchSize}") + (p.MeetsSlo == false ? " ✗SLO" : ""), X(p.PerUserTokensPerSecond), Y(p.OutputCostPerMFullUse));
                 t.LabelFontSize = 11;
                 t.LabelFontColor = color;
                 t.Alignment = Alignment.LowerLeft;

@@ -48,6 +48,7 @@ internal static class RunCharts
             if (cost.Conversation is { } conv && OutcomeCharts.Conversation(conv, runTags) is { } cc) list.Add(cc); // per-turn times, not the request capacity
             if (cost.Task is { } task && OutcomeCharts.Task(task, costTags) is { } tc) list.Add(tc);
         }
+        if (ctx.LoadCost?.Frontier is { } loadFrontier && FrontierChart.Build(loadFrontier, runTags) is { } lf) list.Add(lf);
         return list;
     }
 
