@@ -105,8 +105,12 @@ internal sealed class EndpointClient : IDisposable
         return b.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
     }
 
-    /// <summary>GET /v1/models: the ids served and the first model's other fields as text (null when the call fails).</summary>
-    public async Task<(IReadOnlyList<string> Ids, string? Info)?> ModelsAsync(CancellationToken ct)
+    /// <summary>
+    /// GET /v1/models: the ids served, the first model's other fields as text, and the honesty notes a server lists in
+    /// "ie_notes" ([{kind, code, text}], as this tool's serve does: synthetic weights, static batching...), so a load
+    /// run says what the server says about itself (null when the call fails).
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Ids, string? Info, IReadOnlyList<Note> ServerNotes)?> ModelsAsync(CancellationToken ct)
     {
         try
         {
@@ -118,6 +122,7 @@ internal sealed class EndpointClient : IDisposable
             if (!doc.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array) return null;
             var ids = new List<string>();
             string? info = null;
+            var serverNotes = new List<Note>();
             foreach (var m in data.EnumerateArray())
             {
                 if (m.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String) ids.Add(id.GetString()!);
@@ -126,9 +131,15 @@ internal sealed class EndpointClient : IDisposable
                     var extra = m.EnumerateObject().Where(p => p.Name is not ("id" or "object" or "created" or "owned_by" or "permission" or "root" or "parent"))
                         .Select(p => $"{p.Name}={Short(p.Value.ToString())}").ToList();
                     if (extra.Count > 0) info = string.Join("; ", extra);
+                    if (m.TryGetProperty("ie_notes", out var listed) && listed.ValueKind == JsonValueKind.Array)
+                        foreach (var n in listed.EnumerateArray())
+                            if (n.ValueKind == JsonValueKind.Object && n.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String
+                                && n.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String)
+                                serverNotes.Add(Notes.FromServer(n.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String ? Words.Parse<NoteKind>(kind.GetString()) : null,
+                                    code.GetString()!, Short(text.GetString()!)));
                 }
             }
-            return (ids, info);
+            return (ids, info, serverNotes);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException) { return null; }
     }

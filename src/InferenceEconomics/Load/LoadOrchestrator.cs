@@ -44,11 +44,13 @@ public static class LoadOrchestrator
 
         progress?.Report(new LoadProgress("asking the server for its models", 0, 0));
         string? info = null;
+        IReadOnlyList<Note> serverNotes = [];
         string model;
         using (var probe = new EndpointClient(s, s.ServedModel ?? "", plan.ApiKey))
         {
             var listed = await probe.ModelsAsync(ct).ConfigureAwait(false);
             info = listed?.Info;
+            serverNotes = listed?.ServerNotes ?? [];
             model = s.ServedModel ?? listed?.Ids.FirstOrDefault() ?? throw new InferenceEconomicsException(ErrorKind.NoScenarioRan,
                 $"{url}/v1/models {(listed is null ? "did not answer with a model list" : "lists no model")}; check --endpoint, or name the model with --served-model");
         }
@@ -61,6 +63,7 @@ public static class LoadOrchestrator
             : s.Concurrency.Select(LevelSpec.Closed).ToList();
         var notes = new List<Note> { Notes.EndpointModel(url, model) };
         notes.AddRange(formNotes);
+        notes.AddRange(serverNotes);
         var environment = EnvironmentProbe.Collect();
         var folder = ResultStore.CreateUniqueRunFolder(plan.ResultsDir, ResultStore.RunFolderName(started, environment.Host, "endpoint-" + model));
         var result = new RunResult

@@ -60,6 +60,9 @@ public static class Notes
     public static Note TaskCallsAreRequests { get; } = new(NoteKind.Assumption, "task_calls_are_requests",
         "task workload: a request is one model call; traffic, machines and cost per request are per call, cost per task = cost per call x expected calls per completed task");
 
+    /// <summary>A note a measured server gives about itself (its /v1/models "ie_notes"): its kind kept (synthetic weights stay a synthetic note), its text marked as the server's.</summary>
+    public static Note FromServer(NoteKind? kind, string code, string text) => new(kind ?? NoteKind.Caution, "server_" + code, "server: " + text);
+
     /// <summary>A load run measures a server from outside: the model's shape, precision and device are the server's, unknown here.</summary>
     public static Note EndpointModel(string url, string model) => new(NoteKind.Caution, "endpoint_model",
         $"measured through the HTTP endpoint {url} (model {model}): model shape, precision and device are the server's and not known here (their fields hold placeholders); environment is the client machine");

@@ -285,4 +285,36 @@ public sealed class ServeTests(SyntheticModelsFixture models) : IAsyncLifetime
         var r = await StreamAsync("/v1/completions", Completion(Ids(3), 2));
         Assert.Equal(2, r.TokenChunks.Count);
     }
+
+    [Fact]
+    public async Task The_load_client_measures_serve_with_exact_lengths_and_carries_its_notes_and_policy()
+    {
+        // The project's own load client against the project's own server, as a user would load-test vLLM.
+        using var dir = new TempDir();
+        var plan = new InferenceEconomics.Load.LoadPlan
+        {
+            Settings = new LoadSettings
+            {
+                Endpoint = _host.Url.ToString(), Concurrency = [1, 4], WarmupRequests = 1, RequestsPerLevel = 8,
+                InputTokens = LengthRange.Fixed(16), OutputTokens = LengthRange.Fixed(6), Slo = "ttft<=60s",
+            },
+            ResultsDir = dir.Path,
+        };
+        var outcome = await InferenceEconomics.Load.LoadOrchestrator.ExecuteAsync(plan, new ProjectPaths(Repo.Root), null, CancellationToken.None);
+        var r = InferenceEconomics.Results.ResultStore.Load(outcome.Folder);
+
+        Assert.Equal(RunStatus.Complete, r.Status);
+        Assert.Equal(["c1", "c4"], r.Scenarios.Select(x => x.Id));
+        // Token-id prompts and forced output: the server's usage equals what was asked, for every request.
+        Assert.True(r.Endpoint!.TokenIdPrompts);
+        Assert.All(r.Scenarios.SelectMany(x => x.Load!.Requests), q => { Assert.Null(q.Error); Assert.Equal(16, q.InputTokens); Assert.Equal(6, q.OutputTokens); });
+        // The server's own notes and batching policy travel into the result: synthetic weights are labelled as such.
+        Assert.Contains(r.Notes, n => n.Kind == NoteKind.Synthetic && n.Code == "server_synthetic_weights");
+        Assert.Contains(r.Notes, n => n.Code == "server_static_batching");
+        Assert.Contains("genai_engine_static", r.Endpoint.ServerInfo, StringComparison.Ordinal);
+        Assert.Contains("synthetic weights", InferenceEconomics.Reporting.NoteText.ChartTags(Notes.OfRun(r)));
+        // Four clients arrive together at c4: the server ran them as one batch (its own per-step statistics).
+        using var stats = JsonDocument.Parse(await _http.GetStringAsync(At("/ie/stats")));
+        Assert.True(stats.RootElement.GetProperty("steps_by_batch_size").TryGetProperty("4", out var four) && four.GetInt32() > 0, stats.RootElement.ToString());
+    }
 }
