@@ -102,9 +102,10 @@ public class BadInputBattery(ITestOutputHelper output)
         yield return new("destructive", "fleet k8s --out /dev/full", 14, ["fleet", "k8s", "--out", "/dev/full", "--models", "synthetic:tiny", "--image", "ie:latest"], Destructive: true);
 
         // --- signals on a running sweep: finished scenarios kept, reports written, the documented code ---
+        // 200 repetitions per scenario (seconds each): the signal lands mid-sweep on a fast machine too.
         foreach (var (sig, code) in new[] { ("TERM", 143), ("HUP", 129), ("INT", 130) })
             yield return new("signals", $"SIG{sig} during a sweep", code, ["run", "--model", "synthetic:tiny", "--batch", "1,2,3,4,5,6", "--prompt-tokens", "8", "--gen-tokens", "2",
-                "--warmup", "0", "--min-reps", "1", "--max-reps", "2", "--time-budget", "0.5", "--results", "{root}/signalled-" + sig, "--no-store", "--no-idle", "--no-telemetry", "--quiet"], Signal: sig);
+                "--warmup", "0", "--min-reps", "200", "--max-reps", "200", "--time-budget", "60", "--results", "{root}/signalled-" + sig, "--no-store", "--no-idle", "--no-telemetry", "--quiet"], Signal: sig);
 
         // --- permissions, as a normal user sees them ---
         yield return new("permissions", "report on an unreadable result.json", 14, ["report", "{root}/results/unreadable"], Unprivileged: true);
