@@ -197,7 +197,10 @@ public static class CostAnalyzer
 
         var chosenRates = ChosenRates(request, rates);
         var apiLines = ApiLines(chosenRates, request.BatchApi, workload, selfHosted, r, peakToMean, labels);
-        labels.Add("self-hosted side pays for every input token (no prefix cache modelled); API side uses cached-input prices where the card has them");
+        // A conversation's cost has its own KV-reuse column (measured); the per-request figures still re-prefill every input token.
+        labels.Add(request.Outcome?.Conversation is null
+            ? "self-hosted side pays for every input token (no prefix cache modelled); API side uses cached-input prices where the card has them"
+            : "per request, the self-hosted side pays for every input token (no prefix cache modelled); per conversation, the KV-reuse column keeps the history's KV cache (measured); API side uses cached-input prices where the card has them");
 
         var frontier = BuildFrontier(run, usable, request, workload, machine, energy is null ? pricing.Watts : null, chosenRates);
 

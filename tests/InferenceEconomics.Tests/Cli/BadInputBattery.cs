@@ -196,7 +196,11 @@ public class BadInputBattery(ITestOutputHelper output)
     {
         if (OperatingSystem.IsWindows()) return null;
         var results = args[Array.IndexOf(args, "--results") + 1];
-        var psi = new ProcessStartInfo("dotnet", [ChildCli.IeDll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        // A signal ignored by whoever started the tests (nohup ignores SIGHUP, and children inherit that) stays
+        // ignored in the child, as a user who ran the tool under nohup wants; env --default-signal gives the child
+        // the default dispositions a terminal session has, so the case tests the tool, not the test's parent.
+        string[] argv = OperatingSystem.IsLinux() ? ["--default-signal", "dotnet", ChildCli.IeDll, .. args] : [ChildCli.IeDll, .. args];
+        var psi = new ProcessStartInfo(OperatingSystem.IsLinux() ? "env" : "dotnet", argv) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
         psi.Environment["IE_ROOT"] = Repo.Root; // the synthetic model cache of the project
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
