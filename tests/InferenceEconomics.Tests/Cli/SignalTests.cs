@@ -54,10 +54,9 @@ public class SignalTests(ITestOutputHelper output)
         catch (IOException) { return 0; }
     }
 
-    [Fact]
+    [LinuxFact("POSIX signals")]
     public async Task Sigterm_on_a_sweep_keeps_finished_scenarios_writes_reports_and_exits_143()
     {
-        if (OperatingSystem.IsWindows()) return;
         using var tmp = new TempDir();
         var results = tmp.Combine("results");
         // Each scenario runs a fixed 200 repetitions (seconds each), so the signal lands mid-sweep on any machine.
@@ -82,10 +81,9 @@ public class SignalTests(ITestOutputHelper output)
         output.WriteLine($"SIGTERM: exit {p.ExitCode}, status {Words.Of(r.Status)}, {r.Scenarios.Count(s => s.Status == ScenarioStatus.Ok)} ok of {r.Scenarios.Count}; {outText.Split('\n').FirstOrDefault(l => l.StartsWith("interrupted", StringComparison.Ordinal))}");
     }
 
-    [Fact]
+    [LinuxFact("POSIX signals")]
     public void Kill_9_at_random_moments_never_leaves_invalid_json_and_the_next_write_removes_its_temp_files()
     {
-        if (OperatingSystem.IsWindows()) return;
         using var tmp = new TempDir();
         var rng = new Random(11);
         int tries = 20, invalid = 0, withResult = 0, tempsAfterKill = 0, tempsAfterNext = 0;
