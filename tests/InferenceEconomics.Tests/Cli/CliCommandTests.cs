@@ -13,10 +13,8 @@ public class CliCommandTests
 {
     private static (int Code, string Out, string Err) Cli(TempDir root, params string[] args)
     {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliMain.Run(args, o, e, new ProjectPaths(root.Path));
-        return (code, o.ToString(), e.ToString());
+        var r = CliRunner.RunWith(new ProjectPaths(root.Path), args);
+        return (r.ExitCode, r.Out, r.Err);
     }
 
     private static string Save(TempDir root, string name, RunResult r)

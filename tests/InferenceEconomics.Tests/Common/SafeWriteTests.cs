@@ -14,10 +14,8 @@ public class SafeWriteTests
 {
     private static (int Code, string Out, string Err) Cli(string root, params string[] args)
     {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = InferenceEconomics.Cli.CliMain.Run(args, o, e, new ProjectPaths(root));
-        return (code, o.ToString(), e.ToString());
+        var r = CliRunner.RunWith(new ProjectPaths(root), args);
+        return (r.ExitCode, r.Out, r.Err);
     }
 
     private static string OneLine(string err)

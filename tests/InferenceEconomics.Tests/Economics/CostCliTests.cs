@@ -21,10 +21,8 @@ public class CostCliTests : IDisposable
 
     private (int Code, string Out, string Err) Cli(params string[] args)
     {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliMain.Run(args, o, e, new ProjectPaths(_dir.Path));
-        return (code, o.ToString(), e.ToString());
+        var r = CliRunner.RunWith(new ProjectPaths(_dir.Path), args);
+        return (r.ExitCode, r.Out, r.Err);
     }
 
     private static void AssertOneLineError((int Code, string Out, string Err) r, ErrorKind kind, string mustContain)
@@ -176,10 +174,8 @@ public class OutcomeCliTests : IDisposable
 
     private (int Code, string Out, string Err) Cli(params string[] args)
     {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliMain.Run(args, o, e, new ProjectPaths(_dir.Path));
-        return (code, o.ToString(), e.ToString());
+        var r = CliRunner.RunWith(new ProjectPaths(_dir.Path), args);
+        return (r.ExitCode, r.Out, r.Err);
     }
 
     [Fact]

@@ -22,10 +22,8 @@ public class FrontierCliTests : IDisposable
 
     private (int Code, string Out, string Err) Cli(params string[] args)
     {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliMain.Run(args, o, e, new ProjectPaths(_dir.Path));
-        return (code, o.ToString(), e.ToString());
+        var r = CliRunner.RunWith(new ProjectPaths(_dir.Path), args);
+        return (r.ExitCode, r.Out, r.Err);
     }
 
     private static string OneLineError((int Code, string Out, string Err) r, ErrorKind kind)

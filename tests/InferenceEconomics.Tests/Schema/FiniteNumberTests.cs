@@ -12,10 +12,8 @@ public class FiniteNumberTests
 
     private static (int Code, string Out, string Err) Cli(TempDir root, params string[] args)
     {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = InferenceEconomics.Cli.CliMain.Run(args, o, e, new ProjectPaths(root.Path));
-        return (code, o.ToString(), e.ToString());
+        var r = CliRunner.RunWith(new ProjectPaths(root.Path), args);
+        return (r.ExitCode, r.Out, r.Err);
     }
 
     /// <summary>A good run folder whose scenarios[1].repetitions[0].prefill_seconds holds <paramref name="planted"/> verbatim.</summary>

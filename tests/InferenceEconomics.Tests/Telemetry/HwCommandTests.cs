@@ -11,10 +11,8 @@ public sealed class HwCommandTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)
     {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliMain.Run(args, o, e, new ProjectPaths(Path.GetTempPath()));
-        return (code, o.ToString(), e.ToString());
+        var r = CliRunner.RunWith(new ProjectPaths(Path.GetTempPath()), args);
+        return (r.ExitCode, r.Out, r.Err);
     }
 
     [Fact]

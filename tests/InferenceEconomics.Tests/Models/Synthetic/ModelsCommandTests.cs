@@ -17,10 +17,8 @@ public sealed class ModelsCommandTests : IDisposable
 
     private (int Code, string Out, string Err) Run(params string[] args)
     {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliMain.Run(args, o, e, new ProjectPaths(_root));
-        return (code, o.ToString(), e.ToString());
+        var r = CliRunner.RunWith(new ProjectPaths(_root), args);
+        return (r.ExitCode, r.Out, r.Err);
     }
 
     [Fact]
