@@ -144,11 +144,18 @@ public static class LoadOrchestrator
         string.Join(", ", l.ErrorsByKind.Select(e => $"{e.Count} {Words.Of(e.Kind)}")) +
         $" ({l.Failed} of {l.Requests.Count}, {(100.0 * l.Failed / l.Requests.Count).ToString("0.#", CultureInfo.InvariantCulture)}%)";
 
+    /// <summary>An open-loop level's p99 send lateness beyond this share of the mean gap between arrivals is said (the generator fell behind).</summary>
+    public const double LateSendShare = 0.1;
+
     /// <summary>Notes the finished levels call for: failures, missing usage, token counts that differ from those asked.</summary>
     internal static IEnumerable<Note> LevelNotes(IReadOnlyList<ScenarioResult> levels)
     {
         var failed = levels.Where(l => l.Load is { Failed: > 0 }).Select(l => $"{l.Id}: {ErrorsText(l.Load!)}").ToList();
         if (failed.Count > 0) yield return Notes.RequestsFailed(string.Join("; ", failed));
+        // An open loop whose sends left late did not offer the arrivals asked for: its level measured a gentler load.
+        var late = levels.Where(l => l.Load is { RatePerSecond: > 0, SendLatenessP99Seconds: { } p99 } ld && p99 > LateSendShare / ld.RatePerSecond!.Value)
+            .Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Id}: p99 {l.Load!.SendLatenessP99Seconds!.Value * 1000:0.#} ms late against a mean gap of {1000 / l.Load.RatePerSecond!.Value:0.#} ms")).ToList();
+        if (late.Count > 0) yield return Notes.LoadGeneratorLate(LateSendShare, string.Join("; ", late));
         var ok = levels.Where(l => l.Load is not null).SelectMany(l => l.Load!.Requests).Where(r => r.Ok).ToList();
         int noUsage = ok.Count(r => r.OutputTokens is null);
         if (noUsage > 0) yield return Notes.NoUsage(noUsage);

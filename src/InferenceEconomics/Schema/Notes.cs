@@ -82,6 +82,10 @@ public static class Notes
     public static Note NoUsage(int requests) => new(NoteKind.Estimate, "usage_missing",
         $"{requests} finished request(s) had no usage figures (stream_options.include_usage): their output tokens are counted as token chunks");
 
+    /// <summary>The load generator sent open-loop requests late: the arrivals offered were gentler than asked.</summary>
+    public static Note LoadGeneratorLate(double share, string detail) => new(NoteKind.Caution, "load_generator_late",
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the load generator fell behind (p99 send lateness above {share:0%} of the mean gap between arrivals): {detail}; those levels offered less load than asked — run the client on a less busy machine or lower the rate"));
+
     /// <summary>Some requests of a level failed; the level's figures count the finished ones.</summary>
     public static Note RequestsFailed(string detail) => new(NoteKind.Status, "requests_failed", "requests failed: " + detail);
 

@@ -110,6 +110,21 @@ public sealed class LoadRunTests : IDisposable
     }
 
     [Fact]
+    public void An_open_loop_whose_sends_left_late_says_the_generator_fell_behind()
+    {
+        // At 10 requests/s the mean gap is 100 ms; 10% of it is 10 ms. p99 lateness 25 ms is behind, 5 ms is not.
+        ScenarioResult Open(string id, double p99) => Level(id, 0.01, 1) with
+        {
+            Load = Level(id, 0.01, 1).Load! with { Shape = LoadShape.Open, Concurrency = null, RatePerSecond = 10, SendLatenessP50Seconds = 0.001, SendLatenessP99Seconds = p99 },
+        };
+        var notes = LoadOrchestrator.LevelNotes([Open("r10a", 0.025), Open("r10b", 0.005)]).ToList();
+        var late = Assert.Single(notes, n => n.Code == "load_generator_late");
+        Assert.Contains("r10a: p99 25 ms late against a mean gap of 100 ms", late.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("r10b", late.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(LoadOrchestrator.LevelNotes([Open("r10b", 0.005)]), n => n.Code == "load_generator_late");
+    }
+
+    [Fact]
     public void The_frontier_marks_levels_no_other_beats_on_per_user_speed_and_price()
     {
         // At $3.60/h: A 100 tok/s per user, 200/2 = 100 out tok/s -> $10/M; B 50 per user, 200 tok/s -> $5/M;
