@@ -55,7 +55,15 @@ internal sealed class FrontierCommand : CliCommand<FrontierCommandSettings>
             var runRequest = price is { } p ? request with { Machine = new MachinePricing { PricePerHour = p, KwhPrice = request.Machine.KwhPrice, Pue = request.Machine.KwhPrice is null ? null : request.Machine.Pue } } : request;
             inputs.Add((run, runRequest));
         }
-        var frontier = CostAnalyzer.FrontierOf(inputs);
+        // Load runs: their levels are priced by the load model (per-user tok/s = 1 / TPOT, $/M at each level's
+        // throughput) and join the same chart as their own series; static runs go through the cost model.
+        var staticInputs = inputs.Where(i => i.Item1.Scenarios.Any(x => x.Kind != ScenarioKind.Load)).ToList();
+        var loadPoints = inputs.Where(i => i.Item1.Scenarios.Any(x => x.Kind == ScenarioKind.Load))
+            .SelectMany(i => InferenceEconomics.Load.LoadCost.Price(i.Item1, i.Item2.Machine).Frontier?.Points ?? []).ToList();
+        var frontier = staticInputs.Count > 0
+            ? CostAnalyzer.FrontierOf(staticInputs)
+            : new FrontierAnalysis { Points = [], UtilizationBasis = "each load level's own throughput" };
+        if (loadPoints.Count > 0) frontier = frontier with { Points = [.. frontier.Points, .. loadPoints] };
 
         var folder = s.Out ?? Path.Combine(context.Paths.ResultsDir, $"frontier_{DateTimeOffset.UtcNow.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}");
         Directory.CreateDirectory(folder);

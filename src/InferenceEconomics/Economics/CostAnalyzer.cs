@@ -100,6 +100,7 @@ public static class CostAnalyzer
         }
 
         var usable = Usable(run);
+        RefuseLoadRun(run, usable);
         var (scenario, choice) = ChooseScenario(run, usable, workload, request.ScenarioId, request.Slo, labels);
         double prefill = scenario.Median(MetricCatalog.PrefillTime), e2e = scenario.Median(MetricCatalog.E2e);
         if (!(prefill > 0) || !(e2e > prefill))
@@ -313,8 +314,17 @@ public static class CostAnalyzer
     }
 
     /// <summary>The finished scenarios with a summary: the only ones that can be priced.</summary>
+    /// <summary>Finished static-batch scenarios: load levels have no prefill or batch time and are priced by the Load room.</summary>
     internal static List<ScenarioResult> Usable(RunResult run) =>
-        run.Scenarios.Where(s => s.Status == ScenarioStatus.Ok && s.Summary is not null && s.BatchSize > 0 && s.PromptTokens > 0 && s.GenTokens > 0).ToList();
+        run.Scenarios.Where(s => s.Kind != ScenarioKind.Load && s.Status == ScenarioStatus.Ok && s.Summary is not null && s.BatchSize > 0 && s.PromptTokens > 0 && s.GenTokens > 0).ToList();
+
+    /// <summary>A run of load levels only, handed to the static-batch cost model: one accurate refusal, not a figure.</summary>
+    internal static void RefuseLoadRun(RunResult run, List<ScenarioResult> usable)
+    {
+        if (usable.Count == 0 && run.Scenarios.Any(s => s.Kind == ScenarioKind.Load))
+            throw new InferenceEconomicsException(ErrorKind.Usage,
+                $"{run.RunId} is a load run (levels measured through an HTTP endpoint), not a static-batch run: the load command prices its levels when given a machine price, and the frontier command places them");
+    }
 
     /// <summary>
     /// The scenario to price. Given: that one. Otherwise among the measured shapes closest to the workload (log

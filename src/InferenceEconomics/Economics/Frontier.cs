@@ -25,12 +25,12 @@ public sealed record FrontierPoint
     public required double OutputTokensPerSecondPerDevice { get; init; }
     public required int Devices { get; init; }
     public required double DollarsPerHour { get; init; }
-    /// <summary>$ per million tokens at full use (time attribution, docs/metrics.md).</summary>
-    public required double InputCostPerMFullUse { get; init; }
+    /// <summary>$ per million tokens at full use (time attribution, docs/metrics.md); input null for a load level (no prefill time of its own).</summary>
+    public required double? InputCostPerMFullUse { get; init; }
     public required double OutputCostPerMFullUse { get; init; }
     /// <summary>The traffic's utilization at this point (machines = ceil(peak / capacity)), and the costs divided by it.</summary>
     public required double Utilization { get; init; }
-    public required double InputCostPerMAtUtilization { get; init; }
+    public required double? InputCostPerMAtUtilization { get; init; }
     public required double OutputCostPerMAtUtilization { get; init; }
     /// <summary>Joules per token (gross, every measured source) where power was measured; null otherwise.</summary>
     public double? JoulesPerInputToken { get; init; }

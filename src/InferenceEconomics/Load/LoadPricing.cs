@@ -82,8 +82,9 @@ public sealed record LoadCost
                 BatchSize = l.Concurrency ?? 0, PromptTokens = 0, GenTokens = 0, // one shape: every level of a load run competes
                 PerUserTokensPerSecond = u, TtftSeconds = MetricCatalog.Ttft.Value(s, Stat.Median) ?? 0, TpotSeconds = 1 / u,
                 OutputTokensPerSecondPerDevice = MetricCatalog.ServedOutputTps.Value(s, Stat.Value) ?? 0, Devices = 1, DollarsPerHour = r,
-                InputCostPerMFullUse = c.TotalDollarsPerM ?? 0, OutputCostPerMFullUse = outM, Utilization = 1,
-                InputCostPerMAtUtilization = c.TotalDollarsPerM ?? 0, OutputCostPerMAtUtilization = outM,
+                // Input is not priced apart in a load run (no prefill time of its own): unknown, not 0.
+                InputCostPerMFullUse = null, OutputCostPerMFullUse = outM, Utilization = 1,
+                InputCostPerMAtUtilization = null, OutputCostPerMAtUtilization = outM,
                 OnFrontier = c.Pareto, PointLabel = label,
             });
         }

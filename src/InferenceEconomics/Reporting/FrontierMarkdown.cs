@@ -21,7 +21,7 @@ public static class FrontierMarkdown
         bool utilization = f.Points.Any(p => p.Utilization < 1);
         var header = new List<string>();
         if (severalSeries) header.Add("series");
-        header.AddRange(["scenario", "B"]);
+        header.AddRange(["scenario", f.Points.Any(p => p.PointLabel is not null) ? "B / level" : "B"]);
         if (severalShapes) header.Add("P / G");
         header.AddRange(["per-user tok/s", "TTFT p50 ms", "output tok/s per device", "$/M input (full use)", "$/M output (full use)"]);
         if (utilization) header.Add("$/M in / out at traffic's use");
@@ -36,14 +36,15 @@ public static class FrontierMarkdown
             var row = new List<string>();
             if (severalSeries) row.Add(p.Series);
             row.Add(p.ScenarioId + (p.ScenarioId == pricedScenarioId ? " (priced)" : ""));
-            row.Add(p.BatchSize.ToString(CultureInfo.InvariantCulture));
+            row.Add(p.PointLabel ?? p.BatchSize.ToString(CultureInfo.InvariantCulture));
             if (severalShapes) row.Add($"{p.PromptTokens} / {p.GenTokens}");
             row.Add(Num(p.PerUserTokensPerSecond));
             row.Add(Num(p.TtftSeconds * 1000));
             row.Add(Num(p.OutputTokensPerSecondPerDevice));
-            row.Add(CostMarkdown.Money(p.InputCostPerMFullUse));
+            // A load level has no prefill time of its own: its input tokens are not priced apart from the output.
+            row.Add(p.InputCostPerMFullUse is { } inFull ? CostMarkdown.Money(inFull) : "n/a (load level)");
             row.Add(CostMarkdown.Money(p.OutputCostPerMFullUse));
-            if (utilization) row.Add($"{CostMarkdown.Money(p.InputCostPerMAtUtilization)} / {CostMarkdown.Money(p.OutputCostPerMAtUtilization)} ({CostMarkdown.Percent(p.Utilization)})");
+            if (utilization) row.Add($"{(p.InputCostPerMAtUtilization is { } inUse ? CostMarkdown.Money(inUse) : "n/a")} / {CostMarkdown.Money(p.OutputCostPerMAtUtilization)} ({CostMarkdown.Percent(p.Utilization)})");
             if (energy) row.Add(p.JoulesPerOutputToken is { } j ? j.ToString(j >= 10 ? "0.0" : "0.####", CultureInfo.InvariantCulture) : "not measured");
             if (energyCost) row.Add(CostMarkdown.Money(p.EnergyCostPerMOutput));
             row.Add(p.OnFrontier ? "★" : "");

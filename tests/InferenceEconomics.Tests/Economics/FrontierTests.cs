@@ -83,7 +83,7 @@ public class FrontierTests
         var b4 = f.Points.Single(p => p.ScenarioId == "b4");
         // R = $1/h. Input: 0.05 s / (3600 x 4 x 128) x 1e6 = 50,000 / 1,843,200 = $0.027127/M; output: (0.547 - 0.05) / (3600 x 4 x 32) x 1e6
         // = 497,000 / 460,800 = $1.078559/M; per user 1 / 0.016 = 62.5 tok/s; machine output 4 x 32 / 0.547 = 234.0 tok/s on 1 device.
-        Assert.Equal(50_000 / 1_843_200.0, b4.InputCostPerMFullUse, 9);
+        Assert.Equal(50_000 / 1_843_200.0, b4.InputCostPerMFullUse!.Value, 9);
         Assert.Equal(497_000 / 460_800.0, b4.OutputCostPerMFullUse, 9);
         Assert.Equal(62.5, b4.PerUserTokensPerSecond, 9);
         Assert.Equal(128 / 0.547, b4.OutputTokensPerSecondPerDevice, 9);

@@ -124,12 +124,8 @@ public sealed class LoadRunTests : IDisposable
         Assert.DoesNotContain(LoadOrchestrator.LevelNotes([Open("r10b", 0.005)]), n => n.Code == "load_generator_late");
     }
 
-    [Fact]
-    public void The_frontier_marks_levels_no_other_beats_on_per_user_speed_and_price()
-    {
-        // At $3.60/h: A 100 tok/s per user, 200/2 = 100 out tok/s -> $10/M; B 50 per user, 200 tok/s -> $5/M;
-        // C 40 per user, 200/1.6 = 125 tok/s -> $8/M: B is faster and cheaper than C, so A and B are the frontier.
-        var run = new RunResult
+    /// <summary>Levels A, B, C of two requests each (100 output tokens, TTFT 0.1 s) at TPOT 10/20/25 ms over 2/1/1.6 s windows.</summary>
+    private static RunResult ThreeLevels() => new()
         {
             RunId = "x", StartedUtc = DateTimeOffset.UnixEpoch, Tool = new("t", "0", null), Config = new(),
             Environment = new() { Host = "h", Os = "o", CpuModel = "c", LogicalCores = 2, DotnetVersion = "10" },
@@ -137,6 +133,41 @@ public sealed class LoadRunTests : IDisposable
             Engine = new(EngineKind.Endpoint, "0", "http", Device.Cpu),
             Scenarios = [Level("A", 0.010, 2), Level("B", 0.020, 1), Level("C", 0.025, 1.6)],
         };
+
+    [Fact]
+    public void Cost_refuses_a_load_run_in_one_line_and_frontier_places_its_levels()
+    {
+        var folder = Path.Combine(_dir, "20261203T000000Z_h_endpoint-m");
+        ResultStore.Save(ThreeLevels() with { RunId = "20261203T000000Z_h_endpoint-m", Status = RunStatus.Complete }, folder);
+        var paths = new ProjectPaths(_dir);
+
+        // The static-batch cost model has nothing to price in a load run: one accurate line, usage exit 2.
+        var cost = CliRunner.RunWith(paths, "cost", folder, "--price-per-hour", "3.6");
+        Assert.Equal(2, cost.ExitCode);
+        Assert.Single(cost.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("is a load run", cost.Err, StringComparison.Ordinal);
+
+        // frontier places the levels: $/M output as worked above ($10, $5, $8), input n/a, A and B starred.
+        var f = CliRunner.RunWith(paths, "frontier", folder, "--price-per-hour", "3.6", "--out", Path.Combine(_dir, "fr"));
+        Assert.True(f.ExitCode == 0, f.Err);
+        var rows = f.Out.Split('\n').Where(l => l.StartsWith("| A ", StringComparison.Ordinal) || l.StartsWith("| B ", StringComparison.Ordinal) || l.StartsWith("| C ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.Contains("n/a (load level)", r, StringComparison.Ordinal));
+        Assert.Contains("$10.00", rows[0], StringComparison.Ordinal);
+        Assert.Contains("★", rows[0], StringComparison.Ordinal);
+        Assert.Contains("$5.00", rows[1], StringComparison.Ordinal);
+        Assert.Contains("★", rows[1], StringComparison.Ordinal);
+        Assert.Contains("$8.00", rows[2], StringComparison.Ordinal);
+        Assert.DoesNotContain("★", rows[2], StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_dir, "fr", "frontier.png")));
+    }
+
+    [Fact]
+    public void The_frontier_marks_levels_no_other_beats_on_per_user_speed_and_price()
+    {
+        // At $3.60/h: A 100 tok/s per user, 200/2 = 100 out tok/s -> $10/M; B 50 per user, 200 tok/s -> $5/M;
+        // C 40 per user, 200/1.6 = 125 tok/s -> $8/M: B is faster and cheaper than C, so A and B are the frontier.
+        var run = ThreeLevels();
         var cost = LoadCost.Price(run, new MachinePricing { PricePerHour = 3.6 });
         Assert.Equal([10.0, 5.0, 8.0], cost.Levels.Select(l => Math.Round(l.OutputDollarsPerM!.Value, 9)));
         Assert.Equal([100.0, 50.0, 40.0], cost.Levels.Select(l => Math.Round(l.PerUserTps!.Value, 9)));
