@@ -58,11 +58,10 @@ public sealed record LoadCost
         {
             PerUserTps = MetricCatalog.Tpot.Value(s, Stat.Median) is { } tpot && tpot > 0 ? 1 / tpot : null,
         }).ToList();
-        costs = costs.Select(c => c with
-        {
-            Pareto = c.PerUserTps is { } u && c.OutputDollarsPerM is { } d && !costs.Any(o => !ReferenceEquals(o, c)
-                && o.PerUserTps >= u && o.OutputDollarsPerM <= d && (o.PerUserTps > u || o.OutputDollarsPerM < d)),
-        }).ToList();
+        // The frontier's own Pareto rule, over the levels that have both a speed and a price (the others are never on it).
+        var priced = costs.Where(c => c.PerUserTps is not null && c.OutputDollarsPerM is not null).ToList();
+        var on = InferenceEconomics.Economics.Frontier.Pareto(priced.Select(c => (c.PerUserTps!.Value, c.OutputDollarsPerM!.Value)).ToList());
+        costs = costs.Select(c => c with { Pareto = priced.IndexOf(c) is var k && k >= 0 && on[k] }).ToList();
         bool slo = levels.Any(s => s.Load?.Slo is not null);
         var best = slo
             ? levels.Where(s => GoodOutputTps(s) > 0).MaxBy(s => GoodOutputTps(s)!.Value)

@@ -5,26 +5,34 @@ using InferenceEconomics.Results;
 
 namespace InferenceEconomics.Tests.Economics;
 
-/// <summary>The `cost` and `rates` commands end to end through CliMain, on real files in a temp folder.</summary>
-public class CostCliTests : IDisposable
+/// <summary>A saved run (TestRuns.Run) in a temp project folder, and the CLI run in-process against that folder.</summary>
+public abstract class SavedRunCli : IDisposable
 {
-    private readonly TempDir _dir = new();
-    private readonly string _runFolder;
+    protected readonly TempDir _dir = new();
+    protected readonly string _runFolder;
 
-    public CostCliTests()
+    protected SavedRunCli()
     {
         _runFolder = Path.Combine(_dir.Path, "20261130T000000Z_test_tiny");
         ResultStore.Save(TestRuns.Run(), _runFolder);
     }
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _dir.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
-    private (int Code, string Out, string Err) Cli(params string[] args)
+    protected (int Code, string Out, string Err) Cli(params string[] args)
     {
         var r = CliRunner.RunWith(new ProjectPaths(_dir.Path), args);
         return (r.ExitCode, r.Out, r.Err);
     }
+}
 
+/// <summary>The `cost` and `rates` commands end to end through CliMain, on real files in a temp folder.</summary>
+public class CostCliTests : SavedRunCli
+{
     private static void AssertOneLineError((int Code, string Out, string Err) r, ErrorKind kind, string mustContain)
     {
         Assert.Equal((int)kind, r.Code);
@@ -159,25 +167,8 @@ public class CostCliTests : IDisposable
 }
 
 /// <summary>`cost --workload` with conversations, tasks and workload files, end to end through CliMain.</summary>
-public class OutcomeCliTests : IDisposable
+public class OutcomeCliTests : SavedRunCli
 {
-    private readonly TempDir _dir = new();
-    private readonly string _runFolder;
-
-    public OutcomeCliTests()
-    {
-        _runFolder = Path.Combine(_dir.Path, "20261130T000000Z_test_tiny");
-        ResultStore.Save(TestRuns.Run(), _runFolder);
-    }
-
-    public void Dispose() => _dir.Dispose();
-
-    private (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var r = CliRunner.RunWith(new ProjectPaths(_dir.Path), args);
-        return (r.ExitCode, r.Out, r.Err);
-    }
-
     [Fact]
     public void A_built_in_conversation_is_priced_per_turn_and_per_conversation()
     {
